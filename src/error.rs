@@ -1,0 +1,183 @@
+//! The exit codes of DESIGN.md, the top error type every module error converts into, hints,
+//! and [`report`]. This is the only file that knows the exit numbers.
+
+use std::fmt;
+use std::io::Write as _;
+
+use crate::jwt::JwtError;
+
+/// What kind of failure ended the run; each maps to one documented exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A bug or an unexpected condition (exit 1).
+    Internal,
+    /// Flags or arguments that do not parse (exit 2; clap reports its own).
+    Usage,
+    /// Malformed JWT, callback URL or config file, missing setting, plain-http URL (exit 3).
+    InvalidInput,
+    /// Nothing stored for the profile (exit 4).
+    NotLoggedIn,
+    /// The server rejected the code or refresh token, or the callback carried an error (exit 5).
+    ReauthorizationNeeded,
+    /// Connect, TLS, timeout, 5xx, 429: try again later (exit 6).
+    Network,
+    /// The server refused the client or request, or answered nonsense (exit 7).
+    ServerRefused,
+    /// Keychain or token file unavailable (exit 8).
+    StoreUnavailable,
+    /// Timed out waiting for the profile lock (exit 9).
+    LockTimeout,
+    /// A check on the token failed (exit 10).
+    VerificationFailed,
+}
+
+impl Kind {
+    /// The process exit code for this kind, as in DESIGN.md's table.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Kind::Internal => 1,
+            Kind::Usage => 2,
+            Kind::InvalidInput => 3,
+            Kind::NotLoggedIn => 4,
+            Kind::ReauthorizationNeeded => 5,
+            Kind::Network => 6,
+            Kind::ServerRefused => 7,
+            Kind::StoreUnavailable => 8,
+            Kind::LockTimeout => 9,
+            Kind::VerificationFailed => 10,
+        }
+    }
+}
+
+/// The error a command returns: a kind (the exit code), the cause chain, and maybe a hint.
+pub struct Error {
+    kind: Kind,
+    cause: anyhow::Error,
+    hint: Option<String>,
+}
+
+/// The result type of every command.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of `kind` whose chain starts with `cause`.
+    pub fn new(kind: Kind, cause: impl Into<anyhow::Error>) -> Self {
+        Error {
+            kind,
+            cause: cause.into(),
+            hint: None,
+        }
+    }
+
+    /// An error of `kind` with a plain message.
+    pub fn msg(kind: Kind, message: impl fmt::Display) -> Self {
+        Error::new(kind, anyhow::anyhow!("{message}"))
+    }
+
+    /// Names the step that failed, in front of the cause: `failed to refresh token: …`.
+    pub fn context(self, step: impl fmt::Display + Send + Sync + 'static) -> Self {
+        Error {
+            cause: self.cause.context(step),
+            ..self
+        }
+    }
+
+    /// Sets the `hint:` line, replacing any hint given before.
+    pub fn hint(self, hint: impl Into<String>) -> Self {
+        Error {
+            hint: Some(hint.into()),
+            ..self
+        }
+    }
+
+    /// The kind, for tests and for commands that react to one kind.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The one-line message, cause chain included.
+    pub fn message(&self) -> String {
+        // `{:#}` joins the chain with ": " and, unlike Debug, never adds a backtrace.
+        format!("{:#}", self.cause).replace(['\n', '\r'], " ")
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.kind, self.message())
+    }
+}
+
+/// Adds the failed step to any error that converts into [`Error`].
+pub trait Context<T> {
+    fn context(self, step: impl fmt::Display + Send + Sync + 'static) -> Result<T>;
+}
+
+impl<T, E: Into<Error>> Context<T> for std::result::Result<T, E> {
+    fn context(self, step: impl fmt::Display + Send + Sync + 'static) -> Result<T> {
+        self.map_err(|error| error.into().context(step))
+    }
+}
+
+impl From<JwtError> for Error {
+    fn from(error: JwtError) -> Self {
+        Error::new(Kind::InvalidInput, error)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        Error::new(Kind::Internal, error)
+    }
+}
+
+/// Prints `amtoken: error: …` and the hint on stderr; returns the exit code.
+pub fn report(error: &Error) -> u8 {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "amtoken: error: {}", error.message());
+    if let Some(hint) = &error.hint {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+    error.kind.exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_reads_as_one_sentence() {
+        let error = Error::msg(Kind::ReauthorizationNeeded, "server said invalid_grant")
+            .context("failed to refresh token");
+        assert_eq!(
+            error.message(),
+            "failed to refresh token: server said invalid_grant"
+        );
+        assert_eq!(error.kind().exit_code(), 5);
+    }
+
+    #[test]
+    fn a_message_is_always_one_line() {
+        let error = Error::msg(Kind::Internal, "two\nlines");
+        assert_eq!(error.message(), "two lines");
+    }
+
+    #[test]
+    fn exit_codes_match_the_design_table() {
+        let table = [
+            (Kind::Internal, 1),
+            (Kind::Usage, 2),
+            (Kind::InvalidInput, 3),
+            (Kind::NotLoggedIn, 4),
+            (Kind::ReauthorizationNeeded, 5),
+            (Kind::Network, 6),
+            (Kind::ServerRefused, 7),
+            (Kind::StoreUnavailable, 8),
+            (Kind::LockTimeout, 9),
+            (Kind::VerificationFailed, 10),
+        ];
+        for (kind, code) in table {
+            assert_eq!(kind.exit_code(), code, "{kind:?}");
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Everything that reaches the terminal: the colour decision, stdout writes that survive a
+//! closed pipe, warnings on stderr, pretty (optionally coloured) JSON and time formatting.
+
+use std::io::{self, IsTerminal as _, Write as _};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+
+/// Decides colour once: a forced choice (`--color always|never`) wins; otherwise colour needs
+/// stdout to be a terminal and `NO_COLOR` to be unset or empty.
+pub fn use_color(forced: Option<bool>) -> bool {
+    forced.unwrap_or_else(|| {
+        std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+            && io::stdout().is_terminal()
+    })
+}
+
+/// Writes `text` to stdout in one call. A closed pipe (`amtoken token | head -c0`) is not an
+/// error: the reader has what it wanted.
+pub fn print(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// A warning on stderr, never on stdout.
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "amtoken: warning: {message}");
+}
+
+/// A note on stderr (summaries, progress), never on stdout.
+pub fn note(message: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+/// RFC 3339 in UTC with a `Z`, to the second: `2026-11-25T18:28:17Z`.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A duration from now in words: `in 42m`, `3h 5m ago`, `now`. Two units at most.
+pub fn relative(seconds_from_now: i64) -> String {
+    let magnitude = seconds_from_now.unsigned_abs();
+    if magnitude == 0 {
+        return "now".to_string();
+    }
+    let units = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)];
+    let mut parts = Vec::new();
+    let mut rest = magnitude;
+    for (name, size) in units {
+        if rest >= size && parts.len() < 2 {
+            parts.push(format!("{}{name}", rest / size));
+            rest %= size;
+        } else if !parts.is_empty() {
+            // Stop at the first empty unit after the largest one: "2d 3s" would mislead.
+            break;
+        }
+    }
+    let span = parts.join(" ");
+    if seconds_from_now > 0 {
+        format!("in {span}")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// Pretty JSON, two-space indent; coloured keys, strings, numbers and literals when asked.
+pub fn pretty_json(value: &impl Serialize, color: bool) -> String {
+    let mut out = Vec::new();
+    let result = if color {
+        value.serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out,
+            ColorFormatter::default(),
+        ))
+    } else {
+        value.serialize(&mut serde_json::Serializer::pretty(&mut out))
+    };
+    // Serialising a JSON value into memory cannot fail; an empty string would be the worst case.
+    debug_assert!(result.is_ok());
+    String::from_utf8(out).unwrap_or_default()
+}
+
+const KEY: &str = "\x1b[1;34m";
+const STRING: &str = "\x1b[32m";
+const NUMBER: &str = "\x1b[36m";
+const LITERAL: &str = "\x1b[35m";
+const RESET: &str = "\x1b[0m";
+
+/// serde_json's pretty formatter with ANSI colours around keys and values.
+#[derive(Default)]
+struct ColorFormatter {
+    pretty: PrettyFormatter<'static>,
+    in_key: bool,
+}
+
+macro_rules! coloured_scalar {
+    ($($method:ident($type:ty) => $colour:expr),* $(,)?) => {$(
+        fn $method<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: $type) -> io::Result<()> {
+            writer.write_all($colour.as_bytes())?;
+            PrettyFormatter::$method(&mut self.pretty, writer, value)?;
+            writer.write_all(RESET.as_bytes())
+        }
+    )*};
+}
+
+impl Formatter for ColorFormatter {
+    coloured_scalar! {
+        write_bool(bool) => LITERAL,
+        write_i64(i64) => NUMBER,
+        write_u64(u64) => NUMBER,
+        write_f64(f64) => NUMBER,
+        write_number_str(&str) => NUMBER,
+    }
+
+    fn write_null<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        write!(writer, "{LITERAL}null{RESET}")
+    }
+    fn begin_string<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(if self.in_key { KEY } else { STRING }.as_bytes())?;
+        writer.write_all(b"\"")
+    }
+    fn end_string<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b"\"")?;
+        writer.write_all(RESET.as_bytes())
+    }
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.begin_array(writer)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_array(writer)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.pretty.begin_array_value(writer, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_array_value(writer)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.begin_object(writer)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_object(writer)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.in_key = true;
+        self.pretty.begin_object_key(writer, first)
+    }
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.in_key = false;
+        self.pretty.end_object_key(writer)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.begin_object_value(writer)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.pretty.end_object_value(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let cases = [
+            (0, "now"),
+            (42, "in 42s"),
+            (42 * 60, "in 42m"),
+            (-(3 * 3600 + 5 * 60), "3h 5m ago"),
+            (3 * 3600 + 5 * 60 + 7, "in 3h 5m"),
+            (2 * 86_400 + 3, "in 2d"),
+            (-(86_400 + 3600), "1d 1h ago"),
+            (i64::MIN, "106751991167300d 15h ago"),
+        ];
+        for (seconds, expected) in cases {
+            assert_eq!(relative(seconds), expected, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn pretty_json_is_plain_without_colour_and_coloured_with_it() {
+        let value = json!({"a": "x", "n": 1, "t": true, "z": null});
+        let plain = pretty_json(&value, false);
+        assert_eq!(
+            plain,
+            "{\n  \"a\": \"x\",\n  \"n\": 1,\n  \"t\": true,\n  \"z\": null\n}"
+        );
+        let coloured = pretty_json(&value, true);
+        assert!(
+            coloured.contains("\x1b[1;34m\"a\"\x1b[0m: \x1b[32m\"x\"\x1b[0m"),
+            "{coloured:?}"
+        );
+        let stripped = coloured
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split_once('m').map_or("", |(_, rest)| rest)
+                }
+            })
+            .collect::<String>();
+        assert_eq!(stripped, plain);
+    }
+
+    #[test]
+    fn rfc3339_is_utc_to_the_second() {
+        let at = DateTime::from_timestamp(1_700_000_000, 123).unwrap();
+        assert_eq!(rfc3339(at), "2023-11-14T22:13:20Z");
+    }
+}
