@@ -3,6 +3,9 @@
 //! House conventions: explicit short flags, upper-case `value_name`, `env` on every setting that
 //! DESIGN.md gives a variable, a terse first doc line (`-h`) and a fuller paragraph (`--help`).
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// OAuth 2.0 tokens for the ApprovalMax public API.
@@ -25,18 +28,129 @@ pub struct Cli {
 }
 
 /// Options that work before or after the subcommand.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// When to colour output
     ///
     /// `auto` colours when stdout is a terminal and NO_COLOR is not set.
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
+
+    /// Profile: which stored tokens and config-file table to use
+    ///
+    /// A name of letters, digits, `.`, `_` and `-`.
+    #[arg(
+        short = 'p',
+        long,
+        global = true,
+        value_name = "NAME",
+        env = "AMTOKEN_PROFILE"
+    )]
+    pub profile: Option<String>,
+
+    /// Authorization server [default: https://identity.approvalmax.com]
+    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_ISSUER")]
+    pub issuer: Option<String>,
+
+    /// Token endpoint [default: {issuer}/connect/token]
+    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_TOKEN_URL")]
+    pub token_url: Option<String>,
+
+    /// OAuth client id (required for grants)
+    #[arg(long, global = true, value_name = "ID", env = "AMTOKEN_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// Read the client secret from PATH (`-` = standard input)
+    ///
+    /// The secret may also come from the AMTOKEN_CLIENT_SECRET environment variable. It is never
+    /// taken from the command line itself or from the config file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub client_secret_file: Option<PathBuf>,
+
+    /// How the client authenticates at the token endpoint [default: post]
+    ///
+    /// `post` sends client_id and client_secret in the form body (client_secret_post, what
+    /// ApprovalMax documents); `basic` sends them in an HTTP Basic Authorization header.
+    #[arg(
+        long,
+        global = true,
+        value_name = "METHOD",
+        env = "AMTOKEN_CLIENT_AUTH"
+    )]
+    pub client_auth: Option<ClientAuth>,
+
+    /// Redirect URI registered for the client
+    #[arg(long, global = true, value_name = "URI", env = "AMTOKEN_REDIRECT_URI")]
+    pub redirect_uri: Option<String>,
+
+    /// Space-separated scopes to ask for
+    ///
+    /// [default: https://www.approvalmax.com/scopes/public_api/read offline_access]
+    #[arg(long, global = true, value_name = "SCOPES", env = "AMTOKEN_SCOPE")]
+    pub scope: Option<String>,
+
+    /// Where the refresh token is kept [default: keyring]
+    ///
+    /// `keyring` is the OS keychain (Secret Service, macOS Keychain, Windows Credential
+    /// Manager); `file` is a 0600 JSON file under $XDG_DATA_HOME/amtoken/.
+    #[arg(long, global = true, value_name = "STORE", env = "AMTOKEN_STORE")]
+    pub store: Option<StoreKind>,
+
+    /// Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]
+    #[arg(long, global = true, value_name = "PATH", env = "AMTOKEN_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Show each request (method, URL, status, time) on stderr; never bodies or secrets
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+
+    /// Network timeout for each request, e.g. 30s, 2m [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// How long to wait for another amtoken holding the profile lock [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_timeout: Option<Duration>,
+
+    /// Extra CA certificates (PEM) to trust, besides the system store
+    #[arg(long, global = true, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Turn an authorization code into tokens and store them
+    ///
+    /// CODE may be the bare code or the whole URL the browser landed on after authorizing
+    /// (`-` reads it from standard input, which keeps it off the command line). The refresh
+    /// token goes into the store, the access token into the cache.
+    Exchange(ExchangeArgs),
+
+    /// Renew the access token with the stored refresh token
+    ///
+    /// Runs under the profile lock. Skips the request when another process left an access token
+    /// with more than --min-ttl to live, unless --force is given. The rotated refresh token is
+    /// stored before anything else is done.
+    Refresh(RefreshArgs),
+
+    /// Print a valid access token, refreshing only when needed
+    ///
+    /// A cached token with more than --min-ttl left is printed without touching the network,
+    /// the keychain or the lock. Safe to run from many processes at once.
+    Token(TokenArgs),
+
+    /// Print `Authorization: Bearer <token>`, refreshing only when needed
+    ///
+    /// The same as `amtoken token --output header`.
+    Header(TokenArgs),
+
+    /// Show what is stored for the profile, offline
+    ///
+    /// Never calls the network. Exits 0 when a token can be handed out without the user, 4 when
+    /// nothing is stored.
+    Status(StatusArgs),
+
     /// Decode a JWT and show its header, claims and expiry
     ///
     /// Reads the token from the argument, or from standard input when the argument is absent or
@@ -48,6 +162,66 @@ pub enum Command {
     ///
     /// The generated scripts are also committed in the repository's `completions/` folder.
     Completions(CompletionsArgs),
+}
+
+/// `amtoken exchange`
+#[derive(Debug, Args)]
+pub struct ExchangeArgs {
+    /// The authorization code, or the callback URL that carries it (`-` = standard input)
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+
+    /// The PKCE code verifier, when the authorize request carried a code challenge
+    #[arg(long, value_name = "VERIFIER")]
+    pub code_verifier: Option<String>,
+
+    /// The state sent with the authorize request; the callback URL's state must match
+    #[arg(long, value_name = "STATE")]
+    pub state: Option<String>,
+
+    /// What to print on stdout [default: none]
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "none")]
+    pub output: OutputFormat,
+}
+
+/// `amtoken refresh`
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// Refresh even when the cached access token is still fresh
+    #[arg(long)]
+    pub force: bool,
+
+    /// Without --force, skip the refresh while the cached token has more than this left
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub min_ttl: Duration,
+
+    /// What to print on stdout [default: none]
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "none")]
+    pub output: OutputFormat,
+}
+
+/// `amtoken token` and `amtoken header`
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Refresh when the cached token has less than this left, e.g. 90s, 5m, 1h
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub min_ttl: Duration,
+
+    /// What to print: raw, header, json, env or none [default: raw for token, header for header]
+    #[arg(short = 'o', long, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+/// `amtoken status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print one JSON object for scripts
+    #[arg(long)]
+    pub json: bool,
+
+    /// Every profile found in the config file and the store, not just the selected one
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// `amtoken decode`
@@ -105,6 +279,66 @@ impl ColorChoice {
     }
 }
 
+/// `--output`: how a token is printed on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The access token alone
+    Raw,
+    /// `Authorization: Bearer <token>`
+    Header,
+    /// One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile
+    Json,
+    /// `export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`
+    Env,
+    /// Nothing
+    None,
+}
+
+/// `--store`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// The OS keychain
+    Keyring,
+    /// A 0600 JSON file under $XDG_DATA_HOME/amtoken/
+    File,
+}
+
+/// `--client-auth`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientAuth {
+    /// client_secret_post: credentials in the form body
+    Post,
+    /// client_secret_basic: credentials in an HTTP Basic header
+    Basic,
+}
+
+/// Parses a duration: a number with a unit `s`, `m` or `h` (`90s`, `5m`, `1h`); a bare number
+/// means seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let unit_seconds = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}: use s, m or h, e.g. 90s, 5m, 1h"
+            ));
+        }
+    };
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration: use e.g. 90s, 5m, 1h"))?;
+    number
+        .checked_mul(unit_seconds)
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("{text:?} is too long a duration"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +353,48 @@ mod tests {
     fn global_flags_work_after_the_subcommand() {
         let cli = Cli::try_parse_from(["amtoken", "decode", "--color", "never", "x"]).unwrap();
         assert_eq!(cli.global.color, ColorChoice::Never);
+    }
+
+    #[test]
+    fn durations_take_a_unit_or_mean_seconds() {
+        let cases = [
+            ("90s", Some(90)),
+            ("5m", Some(300)),
+            ("1h", Some(3600)),
+            ("42", Some(42)),
+            ("0", Some(0)),
+            ("5 m", Some(300)),
+            ("5d", None),
+            ("m", None),
+            ("-5s", None),
+            ("", None),
+            ("99999999999999999999h", None),
+        ];
+        for (text, seconds) in cases {
+            assert_eq!(
+                parse_duration(text).ok().map(|d| d.as_secs()),
+                seconds,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn settings_flags_are_global() {
+        let cli = Cli::try_parse_from([
+            "amtoken",
+            "token",
+            "-p",
+            "ci",
+            "--store",
+            "file",
+            "--timeout",
+            "2m",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.profile.as_deref(), Some("ci"));
+        assert_eq!(cli.global.store, Some(StoreKind::File));
+        assert_eq!(cli.global.timeout, Some(Duration::from_secs(120)));
     }
 
     #[test]

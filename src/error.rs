@@ -4,7 +4,11 @@
 use std::fmt;
 use std::io::Write as _;
 
+use crate::config::ConfigError;
+use crate::http::HttpError;
 use crate::jwt::JwtError;
+use crate::store::StoreError;
+use crate::store::lock::LockError;
 
 /// What kind of failure ended the run; each maps to one documented exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +126,76 @@ impl<T, E: Into<Error>> Context<T> for std::result::Result<T, E> {
 impl From<JwtError> for Error {
     fn from(error: JwtError) -> Self {
         Error::new(Kind::InvalidInput, error)
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        let hint = match &error {
+            ConfigError::MissingClientId => Some(
+                "pass --client-id, set AMTOKEN_CLIENT_ID, or add client_id to the profile in the config file",
+            ),
+            ConfigError::MissingRedirectUri => Some(
+                "pass --redirect-uri, set AMTOKEN_REDIRECT_URI, or add redirect_uri to the profile in the config file",
+            ),
+            ConfigError::SecretInConfig { .. } => Some(
+                "remove it; give the secret in AMTOKEN_CLIENT_SECRET or a 0600 file named by --client-secret-file",
+            ),
+            _ => None,
+        };
+        let error = Error::new(Kind::InvalidInput, error);
+        match hint {
+            Some(hint) => error.hint(hint),
+            None => error,
+        }
+    }
+}
+
+impl From<HttpError> for Error {
+    fn from(error: HttpError) -> Self {
+        let kind = if error.is_bad_setting() {
+            Kind::InvalidInput
+        } else if error.is_transient() {
+            Kind::Network
+        } else if error.oauth_error() == Some("invalid_grant") {
+            Kind::ReauthorizationNeeded
+        } else {
+            Kind::ServerRefused
+        };
+        let hint = match kind {
+            Kind::Network => Some("this is likely temporary: try again later"),
+            Kind::ServerRefused if error.oauth_error() == Some("invalid_client") => {
+                Some("check the client id and client secret")
+            }
+            _ => None,
+        };
+        let error = Error::new(kind, error);
+        match hint {
+            Some(hint) => error.hint(hint),
+            None => error,
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        let keychain = error.is_keychain();
+        let error = Error::new(Kind::StoreUnavailable, error);
+        if keychain {
+            error.hint("unlock the keychain, or keep tokens in a 0600 file with --store file")
+        } else {
+            error
+        }
+    }
+}
+
+impl From<LockError> for Error {
+    fn from(error: LockError) -> Self {
+        match error {
+            LockError::Timeout { .. } => Error::new(Kind::LockTimeout, error)
+                .hint("wait for the other amtoken to finish, or raise --lock-timeout"),
+            LockError::Io { .. } => Error::new(Kind::StoreUnavailable, error),
+        }
     }
 }
 

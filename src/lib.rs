@@ -4,17 +4,29 @@
 
 pub mod cli;
 mod commands;
+mod config;
 pub mod error;
+mod http;
 pub mod jwt;
 pub mod output;
+mod paths;
 pub mod secret;
+mod store;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, OutputFormat};
+use config::Settings;
 
-/// Sends the parsed command line to its subcommand.
+/// Sends the parsed command line to its subcommand. Settings are resolved only for the commands
+/// that use them, so `decode` and `completions` work whatever the config file says.
 pub fn run(cli: Cli) -> error::Result<()> {
     let color = output::use_color(cli.global.color.forced());
+    let settings = || Settings::resolve(&cli.global);
     match &cli.command {
+        Command::Exchange(args) => commands::exchange::run(args, &settings()?),
+        Command::Refresh(args) => commands::refresh::run(args, &settings()?),
+        Command::Token(args) => commands::token::run(args, &settings()?, OutputFormat::Raw),
+        Command::Header(args) => commands::token::run(args, &settings()?, OutputFormat::Header),
+        Command::Status(args) => commands::status::run(args, &cli.global, &settings()?),
         Command::Decode(args) => commands::decode::run(args, color),
         Command::Completions(args) => commands::completions::run(args),
     }

@@ -1,0 +1,322 @@
+//! `amtoken status [--json] [--all]`: what is stored for a profile and when it expires. Offline:
+//! reads the store and the cache, never the network.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::cli::{GlobalArgs, StatusArgs};
+use crate::commands::shared;
+use crate::config::Settings;
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::jwt;
+use crate::output;
+use crate::store::{CachedToken, Record, cache};
+
+/// ApprovalMax refresh tokens are believed to die at 30 days; warn a little before.
+const OLD_REFRESH_TOKEN_DAYS: i64 = 25;
+const CONNECTION_CLAIM: &str = "https://www.approvalmax.com/connection";
+
+/// Runs `amtoken status`.
+pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> Result<()> {
+    let now = Utc::now();
+    let reports = if args.all {
+        all_profiles(settings)?
+            .into_iter()
+            .map(|profile| {
+                let mut global = global.clone();
+                global.profile = Some(profile);
+                let settings = Settings::resolve(&global)?;
+                profile_status(&settings, now)
+            })
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        vec![profile_status(settings, now)?]
+    };
+    let text = if args.json {
+        let json = if args.all {
+            serde_json::json!({ "profiles": reports })
+        } else {
+            serde_json::to_value(&reports[0]).unwrap_or_default()
+        };
+        format!("{json}\n")
+    } else {
+        reports
+            .iter()
+            .map(render_human)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    output::print(&text)?;
+    if reports.iter().any(|report| report.usable) {
+        Ok(())
+    } else if args.all && reports.is_empty() {
+        Err(
+            Error::msg(Kind::NotLoggedIn, "no profile has anything stored")
+                .hint("run `amtoken login` or `amtoken exchange --code …`"),
+        )
+    } else {
+        Err(Error::msg(
+            Kind::NotLoggedIn,
+            if args.all {
+                "no profile has a usable token".to_string()
+            } else {
+                format!("nothing is stored for profile {:?}", settings.profile)
+            },
+        )
+        .hint("run `amtoken login` or `amtoken exchange --code …`"))
+    }
+}
+
+/// Profiles named in the config file, kept in the store, or cached.
+fn all_profiles(settings: &Settings) -> Result<Vec<String>> {
+    let mut profiles: BTreeSet<String> = settings.config_profiles.iter().cloned().collect();
+    profiles.extend(
+        shared::open_store(settings)
+            .profiles()
+            .context("failed to list the stored profiles")?,
+    );
+    if let Ok(entries) = std::fs::read_dir(settings.paths.cache_dir()) {
+        profiles.extend(entries.filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".json").map(str::to_string)
+        }));
+    }
+    Ok(profiles.into_iter().collect())
+}
+
+/// The `status --json` object. Field names are a public interface: see the README.
+#[derive(Debug, Serialize)]
+struct StatusReport {
+    profile: String,
+    issuer: String,
+    client_id: Option<String>,
+    store: &'static str,
+    store_location: String,
+    usable: bool,
+    refresh_token: Option<RefreshTokenStatus>,
+    access_token: Option<AccessTokenStatus>,
+    scopes: Vec<String>,
+    subject: Option<String>,
+    connection_id: Option<String>,
+    warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct RefreshTokenStatus {
+    fingerprint: String,
+    issuer: String,
+    client_id: String,
+    obtained_at: String,
+    obtained_at_unix: i64,
+    age_seconds: i64,
+}
+
+#[derive(Debug, Serialize)]
+struct AccessTokenStatus {
+    status: &'static str,
+    expires_at: String,
+    expires_at_unix: i64,
+    expires_in: i64,
+}
+
+fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusReport> {
+    let store = shared::open_store(settings);
+    let record = store
+        .load(&settings.profile)
+        .context("failed to read the stored refresh token")?;
+    let mut warnings = Vec::new();
+    let cached =
+        cache::load(&settings.paths.cache_file(&settings.profile)).unwrap_or_else(|error| {
+            warnings.push(format!("the access-token cache is unreadable: {error}"));
+            None
+        });
+    let client_id = settings.client_id.clone().filter(|id| !id.is_empty());
+    if let Some(record) = &record {
+        check_settings(
+            settings,
+            client_id.as_deref(),
+            &record.issuer,
+            &record.client_id,
+            "refresh token",
+            &mut warnings,
+        );
+        let age_days = (now - record.obtained_at).num_days();
+        if age_days >= OLD_REFRESH_TOKEN_DAYS {
+            warnings.push(format!(
+                "the refresh token is {age_days} days old; ApprovalMax refresh tokens likely expire at 30 days: refresh soon or log in again"
+            ));
+        }
+    }
+    if let Some(cached) = &cached {
+        check_settings(
+            settings,
+            client_id.as_deref(),
+            &cached.issuer,
+            &cached.client_id,
+            "cached access token",
+            &mut warnings,
+        );
+    }
+    let claims = cached
+        .as_ref()
+        .and_then(|cached| jwt::decode(cached.access_token.expose()).ok());
+    let claim = |name: &str| {
+        claims
+            .as_ref()
+            .and_then(|token| token.claim_str(name))
+            .map(str::to_string)
+    };
+    let access_valid = cached
+        .as_ref()
+        .is_some_and(|cached| cached.seconds_left(now) > 0);
+    Ok(StatusReport {
+        profile: settings.profile.clone(),
+        issuer: record
+            .as_ref()
+            .map(|record| record.issuer.clone())
+            .unwrap_or_else(|| settings.issuer.clone()),
+        client_id: record
+            .as_ref()
+            .map(|record| record.client_id.clone())
+            .or(client_id),
+        store: store.name(),
+        store_location: store.location(&settings.profile),
+        usable: record.is_some() || access_valid,
+        scopes: scopes(record.as_ref(), cached.as_ref()),
+        subject: claim("sub"),
+        connection_id: claim(CONNECTION_CLAIM),
+        refresh_token: record.as_ref().map(|record| RefreshTokenStatus {
+            fingerprint: fingerprint(record.refresh_token.expose()),
+            issuer: record.issuer.clone(),
+            client_id: record.client_id.clone(),
+            obtained_at: output::rfc3339(record.obtained_at),
+            obtained_at_unix: record.obtained_at.timestamp(),
+            age_seconds: (now - record.obtained_at).num_seconds(),
+        }),
+        access_token: cached.as_ref().map(|cached| AccessTokenStatus {
+            status: if access_valid { "valid" } else { "expired" },
+            expires_at: output::rfc3339(cached.expires_at),
+            expires_at_unix: cached.expires_at.timestamp(),
+            expires_in: cached.seconds_left(now),
+        }),
+        warnings,
+    })
+}
+
+fn check_settings(
+    settings: &Settings,
+    client_id: Option<&str>,
+    issuer: &str,
+    stored_client_id: &str,
+    what: &str,
+    warnings: &mut Vec<String>,
+) {
+    let issuer_differs = issuer != settings.issuer;
+    let client_differs = client_id.is_some_and(|id| id != stored_client_id);
+    if issuer_differs || client_differs {
+        warnings.push(format!(
+            "the {what} was obtained from issuer {issuer} for client {stored_client_id}, but the settings name issuer {} and client {}",
+            settings.issuer,
+            client_id.unwrap_or("(none)")
+        ));
+    }
+}
+
+fn scopes(record: Option<&Record>, cached: Option<&CachedToken>) -> Vec<String> {
+    let scope = cached
+        .map(|cached| cached.scope.as_str())
+        .or(record.map(|record| record.scope.as_str()))
+        .unwrap_or("");
+    scope.split_whitespace().map(str::to_string).collect()
+}
+
+/// A short fingerprint that tells two refresh tokens apart without revealing either.
+fn fingerprint(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    let hex: String = digest
+        .iter()
+        .take(6)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("sha256:{hex}")
+}
+
+fn render_human(report: &StatusReport) -> String {
+    let mut lines = vec![
+        ("Profile", report.profile.clone()),
+        ("Issuer", report.issuer.clone()),
+        (
+            "Client id",
+            report
+                .client_id
+                .clone()
+                .unwrap_or_else(|| "(not set)".into()),
+        ),
+        (
+            "Store",
+            format!("{} ({})", report.store, report.store_location),
+        ),
+    ];
+    lines.push((
+        "Refresh token",
+        match &report.refresh_token {
+            Some(stored) => format!(
+                "stored ({}), obtained {} ({})",
+                stored.fingerprint,
+                stored.obtained_at,
+                output::relative(-stored.age_seconds)
+            ),
+            None => "none stored".into(),
+        },
+    ));
+    lines.push((
+        "Access token",
+        match &report.access_token {
+            Some(access) => format!(
+                "{} until {} ({})",
+                if access.status == "valid" {
+                    "valid"
+                } else {
+                    "expired"
+                },
+                access.expires_at,
+                output::relative(access.expires_in)
+            ),
+            None => "none cached".into(),
+        },
+    ));
+    for (index, scope) in report.scopes.iter().enumerate() {
+        lines.push((if index == 0 { "Scopes" } else { "" }, scope.clone()));
+    }
+    if let Some(subject) = &report.subject {
+        lines.push(("Subject", subject.clone()));
+    }
+    if let Some(connection) = &report.connection_id {
+        lines.push(("Connection", connection.clone()));
+    }
+    let mut text: String = lines
+        .iter()
+        .map(|(label, value)| format!("{label:<14}{value}\n"))
+        .collect();
+    for warning in &report.warnings {
+        text.push_str(&format!("{:<14}{warning}\n", "Warning"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_short_stable_and_not_the_token() {
+        let print = fingerprint("0123456789abcdef");
+        assert_eq!(print, fingerprint("0123456789abcdef"));
+        assert_ne!(print, fingerprint("0123456789abcdeg"));
+        assert!(print.starts_with("sha256:") && print.len() == 7 + 12);
+        assert!(!print.contains("0123456789"));
+    }
+}

@@ -1,0 +1,132 @@
+//! Every file location amtoken uses (config, store file, access-token cache, lock, rescue), and
+//! the private directories they live in.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use etcetera::BaseStrategy as _;
+
+/// The directories of one user: `$XDG_CONFIG_HOME`, `$XDG_DATA_HOME` and `$XDG_CACHE_HOME` on
+/// Linux, each with `amtoken/` appended; the platform's own directories elsewhere.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    config_dir: PathBuf,
+    data_dir: PathBuf,
+    cache_dir: PathBuf,
+}
+
+impl Paths {
+    /// The current user's directories.
+    pub fn from_environment() -> io::Result<Self> {
+        let strategy = etcetera::base_strategy::choose_native_strategy().map_err(|error| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("cannot find the home directory: {error}"),
+            )
+        })?;
+        Ok(Paths {
+            config_dir: strategy.config_dir().join("amtoken"),
+            data_dir: strategy.data_dir().join("amtoken"),
+            cache_dir: strategy.cache_dir().join("amtoken"),
+        })
+    }
+
+    /// The default config file.
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    /// Where `--store file` keeps the profile's refresh-token record.
+    pub fn store_file(&self, profile: &str) -> PathBuf {
+        self.data_dir.join(format!("{profile}.json"))
+    }
+
+    /// The directory of the store files, for listing profiles.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Written only when a rotated refresh token could not be stored.
+    pub fn rescue_file(&self, profile: &str) -> PathBuf {
+        self.data_dir.join(format!("{profile}.rescue.json"))
+    }
+
+    /// The profile's access-token cache.
+    pub fn cache_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir.join(format!("{profile}.json"))
+    }
+
+    /// The profile's lock file.
+    pub fn lock_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir.join(format!("{profile}.lock"))
+    }
+
+    /// The directory of the cache files, for listing profiles.
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
+    }
+}
+
+/// Creates `dir` (and its parents) if needed and makes it private (0700), also when it existed.
+pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+/// Profile names become file names: letters, digits, `.`, `_` and `-`, not starting with `.`.
+pub fn is_valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_cannot_escape_their_directory() {
+        for good in ["default", "ci", "prod-eu.2", "a_b"] {
+            assert!(is_valid_profile_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "..",
+            ".hidden",
+            "a/b",
+            "a\\b",
+            "x y",
+            "é",
+            &"a".repeat(65),
+        ] {
+            assert!(!is_valid_profile_name(bad), "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_dirs_are_0700_even_when_they_existed() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        ensure_private_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+}

@@ -1,0 +1,58 @@
+//! The access-token cache: `$XDG_CACHE_HOME/amtoken/<profile>.json`, mode 0600. It holds only
+//! the short-lived access token; a missing or unreadable cache just means "refresh".
+
+use std::io;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{StoreError, atomic, to_json};
+use crate::secret::Secret;
+
+/// The cached access token and what it was obtained for.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedToken {
+    pub access_token: Secret,
+    pub token_type: String,
+    #[serde(with = "super::rfc3339")]
+    pub expires_at: DateTime<Utc>,
+    pub scope: String,
+    pub issuer: String,
+    pub client_id: String,
+}
+
+impl CachedToken {
+    /// Seconds left at `now` (negative once expired).
+    pub fn seconds_left(&self, now: DateTime<Utc>) -> i64 {
+        (self.expires_at - now).num_seconds()
+    }
+
+    /// Whether this token was obtained for `issuer` and `client_id`.
+    pub fn is_for(&self, issuer: &str, client_id: &str) -> bool {
+        self.issuer == issuer && self.client_id == client_id
+    }
+}
+
+/// Reads the cache. A missing file is `Ok(None)`; so is an unreadable one (it is only a cache),
+/// which the caller may warn about through `Err`.
+pub fn load(path: &Path) -> Result<Option<CachedToken>, StoreError> {
+    match std::fs::read(path) {
+        Ok(bytes) => super::from_json(&bytes, &path.display().to_string()).map(Some),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Replaces the cache atomically.
+pub fn save(path: &Path, token: &CachedToken) -> Result<(), StoreError> {
+    atomic::write_private(path, &to_json(token)).map_err(|source| StoreError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,129 @@
+//! `--store keyring`: the record as the secret of the keychain entry service `amtoken`, user
+//! `<profile>`, through keyring-core and the platform's native store. Every call runs on a
+//! helper thread with a timeout, so a locked keychain or a dialog nobody answers is an error,
+//! never a hang.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use keyring_core::{CredentialStore as NativeStore, Entry};
+
+use super::{CredentialStore, Record, StoreError, from_json};
+
+const SERVICE: &str = "amtoken";
+
+/// The keychain backend.
+pub struct KeyringStore {
+    timeout: Duration,
+}
+
+impl KeyringStore {
+    pub fn new(timeout: Duration) -> Self {
+        KeyringStore { timeout }
+    }
+
+    /// Runs `call` against the native store on a helper thread, waiting at most the timeout. On
+    /// a timeout the thread is left behind; the process ends soon after with exit 8.
+    fn with_store<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Arc<NativeStore>) -> keyring_core::Result<T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (sender, receiver) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("keychain".into())
+            .spawn(move || {
+                let _ = sender.send(native_store().and_then(|store| call(&store)));
+            })
+            .map_err(|error| StoreError::KeychainUnavailable {
+                why: error.to_string(),
+            })?;
+        match receiver.recv_timeout(self.timeout) {
+            Ok(result) => result.map_err(classify),
+            Err(_) => Err(StoreError::KeychainTimeout {
+                timeout: self.timeout,
+            }),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn native_store() -> keyring_core::Result<Arc<NativeStore>> {
+    Ok(zbus_secret_service_keyring_store::store::Store::new()?)
+}
+
+#[cfg(target_os = "macos")]
+fn native_store() -> keyring_core::Result<Arc<NativeStore>> {
+    Ok(apple_native_keyring_store::keychain::Store::new()?)
+}
+
+#[cfg(target_os = "windows")]
+fn native_store() -> keyring_core::Result<Arc<NativeStore>> {
+    Ok(windows_native_keyring_store::Store::new()?)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+fn native_store() -> keyring_core::Result<Arc<NativeStore>> {
+    Err(keyring_core::Error::NotSupportedByStore(
+        "no native keychain on this platform".into(),
+    ))
+}
+
+fn classify(error: keyring_core::Error) -> StoreError {
+    use keyring_core::Error;
+    let why = match &error {
+        Error::NoStorageAccess(cause) => format!("access refused (is it locked?): {cause}"),
+        Error::PlatformFailure(cause) => cause.to_string(),
+        other => other.to_string(),
+    };
+    StoreError::KeychainUnavailable {
+        why: why.replace('\n', " "),
+    }
+}
+
+impl CredentialStore for KeyringStore {
+    fn name(&self) -> &'static str {
+        "keyring"
+    }
+
+    fn location(&self, profile: &str) -> String {
+        format!("keychain entry {SERVICE}/{profile}")
+    }
+
+    fn load(&self, profile: &str) -> Result<Option<Record>, StoreError> {
+        let user = profile.to_string();
+        let secret = self.with_store(move |store| {
+            match Entry::new_in_store(store, SERVICE, &user)?.get_secret() {
+                Ok(secret) => Ok(Some(secret)),
+                Err(keyring_core::Error::NoEntry) => Ok(None),
+                Err(error) => Err(error),
+            }
+        })?;
+        secret
+            .map(|bytes| from_json(&bytes, &self.location(profile)))
+            .transpose()
+    }
+
+    fn save(&self, profile: &str, record: &Record) -> Result<(), StoreError> {
+        let user = profile.to_string();
+        // Compact JSON: one line in keychain viewers.
+        let secret = serde_json::to_vec(record).unwrap_or_default();
+        self.with_store(move |store| {
+            Entry::new_in_store(store, SERVICE, &user)?.set_secret(&secret)
+        })
+    }
+
+    fn profiles(&self) -> Result<Vec<String>, StoreError> {
+        self.with_store(|store| {
+            let spec = HashMap::from([("service", SERVICE)]);
+            let mut profiles: Vec<String> = Entry::search_in_store(store, &spec)?
+                .iter()
+                .filter_map(|entry| entry.get_specifiers().map(|(_, user)| user))
+                .collect();
+            profiles.sort();
+            profiles.dedup();
+            Ok(profiles)
+        })
+    }
+}

@@ -1,0 +1,171 @@
+//! The credential store: one interface ([`CredentialStore`]), two backends (the OS keychain and
+//! a 0600 file), plus the access-token cache, the profile lock, the rescue file and the atomic
+//! write they all use.
+
+mod atomic;
+pub mod cache;
+mod file;
+mod keyring;
+pub mod lock;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::paths::Paths;
+use crate::secret::Secret;
+
+pub use cache::CachedToken;
+
+/// What is kept between runs: the refresh token and what it was obtained for. The JSON form is
+/// the keychain secret and the store file, as DESIGN.md fixes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub refresh_token: Secret,
+    pub issuer: String,
+    pub client_id: String,
+    pub scope: String,
+    #[serde(with = "rfc3339")]
+    pub obtained_at: DateTime<Utc>,
+}
+
+/// Which backend keeps the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The OS keychain: service `amtoken`, user `<profile>`.
+    Keyring,
+    /// `$XDG_DATA_HOME/amtoken/<profile>.json`, mode 0600.
+    File,
+}
+
+/// Why the store could not be used. Every case is exit 8.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the keychain is not available: {why}")]
+    KeychainUnavailable { why: String },
+    #[error("the keychain did not answer within {}s (locked, or waiting on a dialog?)", .timeout.as_secs())]
+    KeychainTimeout { timeout: Duration },
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the stored record in {location} is unreadable: {why}")]
+    Corrupt { location: String, why: String },
+}
+
+impl StoreError {
+    /// Whether the keychain itself is the trouble, so that `--store file` is worth suggesting.
+    pub fn is_keychain(&self) -> bool {
+        matches!(
+            self,
+            StoreError::KeychainUnavailable { .. } | StoreError::KeychainTimeout { .. }
+        )
+    }
+}
+
+/// Keeps one [`Record`] per profile.
+pub trait CredentialStore {
+    /// `keyring` or `file`, as `--store` names it.
+    fn name(&self) -> &'static str;
+    /// Where the profile's record lives, for messages: never the secret.
+    fn location(&self, profile: &str) -> String;
+    /// The profile's record, `None` when nothing is stored.
+    fn load(&self, profile: &str) -> Result<Option<Record>, StoreError>;
+    /// Stores (replaces) the profile's record.
+    fn save(&self, profile: &str, record: &Record) -> Result<(), StoreError>;
+    /// The profiles that have a record.
+    fn profiles(&self) -> Result<Vec<String>, StoreError>;
+}
+
+/// Opens the chosen backend. Opening never touches the keychain; each call does, with
+/// `keychain_timeout`.
+pub fn open(
+    backend: Backend,
+    paths: &Paths,
+    keychain_timeout: Duration,
+) -> Box<dyn CredentialStore> {
+    match backend {
+        Backend::Keyring => Box::new(keyring::KeyringStore::new(keychain_timeout)),
+        Backend::File => Box::new(file::FileStore::new(paths.clone())),
+    }
+}
+
+/// Writes `record` to the 0600 rescue file when the store refused it; a token the server issued
+/// is never lost.
+pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
+    atomic::write_private(path, &to_json(record)).map_err(|source| StoreError::Io {
+        action: "write the rescue file",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn to_json(value: &impl Serialize) -> Vec<u8> {
+    // Serialising plain strings and dates cannot fail.
+    let mut json = serde_json::to_vec_pretty(value).unwrap_or_default();
+    json.push(b'\n');
+    json
+}
+
+fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], location: &str) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
+        location: location.to_string(),
+        // serde_json's message names the field and position, never the values.
+        why: error.to_string(),
+    })
+}
+
+/// Times as RFC 3339 UTC to the second, as DESIGN.md writes them.
+pub(crate) mod rfc3339 {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|at| at.with_timezone(&Utc))
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_round_trips_through_the_design_json() {
+        let record = Record {
+            refresh_token: Secret::new("rt-1"),
+            issuer: "https://id.example".into(),
+            client_id: "client".into(),
+            scope: "a offline_access".into(),
+            obtained_at: DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+        };
+        let json: serde_json::Value = serde_json::from_slice(&to_json(&record)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "refresh_token": "rt-1",
+                "issuer": "https://id.example",
+                "client_id": "client",
+                "scope": "a offline_access",
+                "obtained_at": "2026-11-25T10:00:00Z",
+            })
+        );
+        let back: Record = from_json(&to_json(&record), "test").unwrap();
+        assert_eq!(back.refresh_token.expose(), "rt-1");
+        assert!(!format!("{back:?}").contains("rt-1"));
+    }
+}

@@ -1,0 +1,127 @@
+// A real OpenID Connect provider (panva's oidc-provider) on loopback, configured like
+// ApprovalMax's: /connect/token and /connect/authorize, a confidential client, PS256 JWT access
+// tokens (typ at+jwt) for the public API, offline_access refresh tokens that rotate.
+//
+// Login and consent happen on their own: the interaction route finishes them at once, so a
+// test gets an authorization code by following redirects until one points at the redirect URI.
+//
+// Usage: node server.mjs READY-FILE   (listens on 127.0.0.1, an ephemeral port; writes
+// {"issuer": …} to READY-FILE once it accepts connections). GET /test/stats answers how many
+// token requests of each grant type it saw.
+import { createServer } from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync, renameSync } from 'node:fs';
+
+import Provider from 'oidc-provider';
+
+const readyFile = process.argv[2];
+const READ = 'https://www.approvalmax.com/scopes/public_api/read';
+const WRITE = 'https://www.approvalmax.com/scopes/public_api/write';
+const RESOURCE = 'https://public-api.approvalmax.com';
+const CONNECTION = 'https://www.approvalmax.com/connection';
+const REDIRECT_URI = 'https://app.example.test/callback';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const signingKey = {
+  ...privateKey.export({ format: 'jwk' }),
+  kid: '6B2F1C0DA4E3498F8E5A7C11D9B0E2F4',
+  alg: 'PS256',
+  use: 'sig',
+};
+
+const client = (id, authMethod) => ({
+  client_id: id,
+  client_secret: `${id}-secret`,
+  redirect_uris: [REDIRECT_URI],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: authMethod,
+  // The only signing key is PS256, as ApprovalMax's.
+  id_token_signed_response_alg: 'PS256',
+});
+
+const stats = { authorization_code: 0, refresh_token: 0, errors: 0 };
+
+const server = createServer();
+server.listen(0, '127.0.0.1', () => {
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const provider = new Provider(issuer, {
+    clients: [client('amtoken-post', 'client_secret_post'), client('amtoken-basic', 'client_secret_basic')],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: ['amtoken-test-cookie-key'] },
+    routes: {
+      authorization: '/connect/authorize',
+      token: '/connect/token',
+      revocation: '/connect/revocation',
+      jwks: '/.well-known/openid-configuration/jwks',
+      userinfo: '/connect/userinfo',
+      end_session: '/connect/endsession',
+    },
+    scopes: ['openid', 'offline_access'],
+    pkce: { required: () => false },
+    rotateRefreshToken: true,
+    ttl: { AccessToken: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600, Grant: 30 * 24 * 3600, Session: 3600, Interaction: 600 },
+    findAccount: (ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
+    extraTokenClaims: () => ({ idp: 'AMRemote', [CONNECTION]: 'c0ffee00-1234-4abc-8def-0123456789ab' }),
+    interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: `${READ} ${WRITE}`,
+          accessTokenTTL: 3600,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'PS256' } },
+        }),
+      },
+    },
+  });
+
+  provider.on('grant.success', (ctx) => {
+    const type = ctx.oidc.params.grant_type;
+    stats[type] = (stats[type] || 0) + 1;
+  });
+  provider.on('grant.error', () => { stats.errors += 1; });
+
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/test/stats') {
+      ctx.body = stats;
+      return;
+    }
+    if (!ctx.path.startsWith('/interaction/')) {
+      await next();
+      return;
+    }
+    // Log the user in and consent to everything asked, without a page.
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const { prompt, params, session } = details;
+    let result;
+    if (prompt.name === 'login') {
+      result = { login: { accountId: '5d1c2b7e-8f3a-4c6d-9e0b-1a2b3c4d5e6f' } };
+    } else {
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+      const missing = prompt.details;
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes || {})) {
+        grant.addResourceScope(resource, scopes.join(' '));
+      }
+      result = { consent: { grantId: await grant.save() } };
+    }
+    const location = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+    ctx.redirect(location);
+  });
+
+  server.on('request', provider.callback());
+  if (readyFile) {
+    writeFileSync(`${readyFile}.tmp`, JSON.stringify({ issuer }));
+    renameSync(`${readyFile}.tmp`, readyFile);
+  }
+  console.error(`oidc-provider listening at ${issuer}`);
+});
