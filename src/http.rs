@@ -523,26 +523,61 @@ fn scope_text<'de, D: serde::Deserializer<'de>>(
     }
 }
 
-/// A short, printable excerpt of a body, with any secret we sent blotted out.
+/// A short, printable excerpt of a body, with secrets blotted out before it is cut (so no
+/// prefix of one survives).
 fn excerpt(body: &[u8], secrets: &[&str]) -> String {
     let text = String::from_utf8_lossy(body);
     let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut short: String = squeezed.chars().take(EXCERPT_CHARS).collect();
-    if squeezed.chars().count() > EXCERPT_CHARS {
+    let clean = sanitize(&squeezed, secrets);
+    let mut short: String = clean.chars().take(EXCERPT_CHARS).collect();
+    if clean.chars().count() > EXCERPT_CHARS {
         short.push('…');
     }
-    sanitize(&short, secrets)
+    short
 }
 
+/// Control characters become spaces; what we sent, and the values of token fields the server
+/// sent (even in a body too broken to parse), become `<redacted>`.
 fn sanitize(text: &str, secrets: &[&str]) -> String {
     let mut clean: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     for secret in secrets.iter().filter(|secret| secret.len() >= 4) {
-        clean = clean.replace(secret, "<redacted>");
+        clean = clean.replace(secret, REDACTED);
+    }
+    for field in ["access_token", "refresh_token", "id_token"] {
+        clean = redact_field(&clean, field);
     }
     clean
+}
+
+const REDACTED: &str = "<redacted>";
+
+/// Replaces the string value of every `"field": "…"` in `text` (up to the closing quote, or
+/// the end of a truncated body).
+fn redact_field(text: &str, field: &str) -> String {
+    let key = format!("\"{field}\"");
+    let mut out = text.to_string();
+    let mut from = 0;
+    while let Some(found) = out[from..].find(&key) {
+        let after_key = from + found + key.len();
+        let value = out[after_key..]
+            .trim_start()
+            .strip_prefix(':')
+            .map(str::trim_start)
+            .and_then(|rest| rest.strip_prefix('"'));
+        from = match value {
+            Some(inner) => {
+                let start = out.len() - inner.len();
+                let end = inner.find('"').map_or(out.len(), |end| start + end);
+                out.replace_range(start..end, REDACTED);
+                start + REDACTED.len()
+            }
+            None => after_key,
+        };
+    }
+    out
 }
 
 #[cfg(test)]
@@ -636,5 +671,33 @@ mod tests {
         assert!(text.contains("<redacted>"));
         assert!(!text.contains('\n') && !text.contains('\u{7}'));
         assert!(text.chars().count() <= EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn token_values_in_a_body_are_redacted_even_when_it_is_cut_short() {
+        let cases = [
+            (
+                r#"{"refresh_token":"rt-secret","token_type":"Bearer"}"#,
+                r#"{"refresh_token":"<redacted>","token_type":"Bearer"}"#,
+            ),
+            (
+                r#"{"access_token" : "at-secret", "id_token":"id-secret"}"#,
+                r#"{"access_token" : "<redacted>", "id_token":"<redacted>"}"#,
+            ),
+            (
+                r#"{"refresh_token":"rt-cut-off"#,
+                r#"{"refresh_token":"<redacted>"#,
+            ),
+            (r#"{"refresh_token":null}"#, r#"{"refresh_token":null}"#),
+            ("no tokens here", "no tokens here"),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(sanitize(body, &[]), expected, "{body}");
+        }
+        let long = format!(
+            r#"{{"pad":"{}","refresh_token":"rt-secret-value"}}"#,
+            "x".repeat(140)
+        );
+        assert!(!excerpt(long.as_bytes(), &[]).contains("rt-sec"));
     }
 }

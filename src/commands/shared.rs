@@ -20,6 +20,10 @@ use crate::store::{self, CachedToken, CredentialStore, Record, cache, lock};
 /// JWT with `exp`): ApprovalMax's tokens live an hour.
 const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
 
+/// What to do when there is no usable refresh token.
+pub const REAUTHORIZE: &str =
+    "authorize again, then run `amtoken exchange --code <CODE or CALLBACK-URL>`";
+
 /// Opens the store the settings choose.
 pub fn open_store(settings: &Settings) -> Box<dyn CredentialStore> {
     let backend = match settings.store {
@@ -112,9 +116,7 @@ pub fn valid_token(
             let reauthorize = error.oauth_error() == Some("invalid_grant");
             let error = Error::from(error).context("failed to refresh the access token");
             if reauthorize {
-                error.hint(
-                    "the refresh token was rejected; run `amtoken login` or `amtoken exchange` again",
-                )
+                error.hint(format!("the refresh token was rejected; {REAUTHORIZE}"))
             } else {
                 error
             }
@@ -154,9 +156,7 @@ fn seed_from_environment(settings: &Settings, store: &dyn CredentialStore) -> Re
                 store.location(&settings.profile)
             ),
         )
-        .hint(
-            "run `amtoken login`, or `amtoken exchange --code …` with a fresh authorization code",
-        ));
+        .hint(REAUTHORIZE));
     };
     let record = Record {
         refresh_token: Secret::new(token),

@@ -55,7 +55,7 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> Resul
     } else if args.all && reports.is_empty() {
         Err(
             Error::msg(Kind::NotLoggedIn, "no profile has anything stored")
-                .hint("run `amtoken login` or `amtoken exchange --code …`"),
+                .hint(shared::REAUTHORIZE),
         )
     } else {
         Err(Error::msg(
@@ -66,7 +66,7 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> Resul
                 format!("nothing is stored for profile {:?}", settings.profile)
             },
         )
-        .hint("run `amtoken login` or `amtoken exchange --code …`"))
+        .hint(shared::REAUTHORIZE))
     }
 }
 

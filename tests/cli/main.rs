@@ -3,4 +3,5 @@
 mod completions;
 mod decode;
 mod errors;
+mod refresh;
 mod util;

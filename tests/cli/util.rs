@@ -65,3 +65,123 @@ pub fn outputs(output: &std::process::Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// The client the fault-injection tests use; the provider's clients are named in `provider`.
+pub const CLIENT_ID: &str = "client-1";
+/// A client secret that must never appear in any output.
+pub const CLIENT_SECRET: &str = "s3cret-client-value";
+/// A refresh token that must never appear in any output.
+pub const REFRESH_TOKEN: &str = "rt-original-0123456789abcdef";
+
+impl Sandbox {
+    /// `amtoken` set up for `issuer` and [`CLIENT_ID`], with the secret in the environment and
+    /// the file store.
+    pub fn amtoken_for(&self, issuer: &str) -> Command {
+        let mut command = self.amtoken();
+        command
+            .env("AMTOKEN_ISSUER", issuer)
+            .env("AMTOKEN_CLIENT_ID", CLIENT_ID)
+            .env("AMTOKEN_CLIENT_SECRET", CLIENT_SECRET)
+            .env("AMTOKEN_STORE", "file");
+        command
+    }
+
+    /// Writes a store-file record for `profile`, as `amtoken exchange` would have.
+    pub fn store_record(&self, profile: &str, issuer: &str, refresh_token: &str) {
+        let record = serde_json::json!({
+            "refresh_token": refresh_token,
+            "issuer": issuer,
+            "client_id": CLIENT_ID,
+            "scope": "https://www.approvalmax.com/scopes/public_api/read offline_access",
+            "obtained_at": "2026-11-01T00:00:00Z",
+        });
+        write_private(&self.store_file(profile), &record.to_string());
+    }
+
+    /// The store file of `profile`.
+    pub fn store_file(&self, profile: &str) -> PathBuf {
+        self.path(&format!("data/amtoken/{profile}.json"))
+    }
+
+    /// The access-token cache of `profile`.
+    pub fn cache_file(&self, profile: &str) -> PathBuf {
+        self.path(&format!("cache/amtoken/{profile}.json"))
+    }
+
+    /// The stored record of `profile`, parsed.
+    pub fn stored_record(&self, profile: &str) -> serde_json::Value {
+        read_json(&self.store_file(profile))
+    }
+
+    /// The refresh token stored for `profile` in the file store.
+    pub fn stored_refresh_token(&self, profile: &str) -> String {
+        self.stored_record(profile)["refresh_token"]
+            .as_str()
+            .expect("a stored refresh token")
+            .to_string()
+    }
+
+    /// Writes an access-token cache for `profile` that expires in `seconds`.
+    pub fn cache_token(&self, profile: &str, issuer: &str, access_token: &str, seconds: i64) {
+        let expires_at = chrono::Utc::now() + chrono::Duration::seconds(seconds);
+        let cache = serde_json::json!({
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_at": expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "scope": "https://www.approvalmax.com/scopes/public_api/read",
+            "issuer": issuer,
+            "client_id": CLIENT_ID,
+        });
+        write_private(&self.cache_file(profile), &cache.to_string());
+    }
+}
+
+/// Writes `text` to `path` with mode 0600, creating private parents.
+pub fn write_private(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = path.parent().unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+/// A JSON file, parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    serde_json::from_str(&text).expect("JSON")
+}
+
+/// The mode bits of a file.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Fails when stderr or stdout shows a secret.
+pub fn assert_no_secret(output: &std::process::Output, secrets: &[&str]) {
+    let (stdout, stderr) = outputs(output);
+    for secret in secrets.iter().chain([&CLIENT_SECRET, &REFRESH_TOKEN]) {
+        assert!(
+            !stderr.contains(secret),
+            "stderr shows {secret:?}: {stderr}"
+        );
+        assert!(
+            !stdout.contains(secret),
+            "stdout shows {secret:?}: {stdout}"
+        );
+    }
+}
+
+/// A token response as ApprovalMax sends it, with `access_token` the sample JWT.
+pub fn token_response(refresh_token: &str) -> serde_json::Value {
+    serde_json::json!({
+        "access_token": fixture_text("approvalmax-access-token.jwt"),
+        "expires_in": 3600,
+        "token_type": "Bearer",
+        "refresh_token": refresh_token,
+        "scope": "https://www.approvalmax.com/scopes/public_api/read offline_access",
+        "id_token": "ignored-extra-field",
+    })
+}
