@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= p/profile= issuer= token-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -27,24 +27,216 @@ end
 complete -c amtoken -n "__fish_amtoken_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c amtoken -n "__fish_amtoken_needs_command" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_needs_command" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_needs_command" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "status" -d 'Show what is stored for the profile, offline'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l code -d 'The authorization code, or the callback URL that carries it (`-` = standard input)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l code-verifier -d 'The PKCE code verifier, when the authorize request carried a code challenge' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l state -d 'The state sent with the authorize request; the callback URL\'s state must match' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s o -l output -d 'What to print on stdout [default: none]' -r -f -a "raw\t'The access token alone'
+header\t'`Authorization: Bearer <token>`'
+json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
+env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
+none\t'Nothing'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l min-ttl -d 'Without --force, skip the refresh while the cached token has more than this left' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s o -l output -d 'What to print on stdout [default: none]' -r -f -a "raw\t'The access token alone'
+header\t'`Authorization: Bearer <token>`'
+json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
+env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
+none\t'Nothing'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l force -d 'Refresh even when the cached access token is still fresh'
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l min-ttl -d 'Refresh when the cached token has less than this left, e.g. 90s, 5m, 1h' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s o -l output -d 'What to print: raw, header, json, env or none [default: raw for token, header for header]' -r -f -a "raw\t'The access token alone'
+header\t'`Authorization: Bearer <token>`'
+json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
+env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
+none\t'Nothing'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l min-ttl -d 'Refresh when the cached token has less than this left, e.g. 90s, 5m, 1h' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s o -l output -d 'What to print: raw, header, json, env or none [default: raw for token, header for header]' -r -f -a "raw\t'The access token alone'
+header\t'`Authorization: Bearer <token>`'
+json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
+env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
+none\t'Nothing'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l json -d 'Print one JSON object for scripts'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l all -d 'Every profile found in the config file and the store, not just the selected one'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l claim -d 'Print only the value of claim NAME' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l check -d 'Exit 10 when the token is expired or not yet valid'
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

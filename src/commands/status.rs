@@ -35,6 +35,9 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> Resul
     } else {
         vec![profile_status(settings, now)?]
     };
+    if !reports.iter().any(|report| report.usable) {
+        return Err(not_usable(settings, args.all, &reports));
+    }
     let text = if args.json {
         let json = if args.all {
             serde_json::json!({ "profiles": reports })
@@ -50,24 +53,30 @@ pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> Resul
             .join("\n")
     };
     output::print(&text)?;
-    if reports.iter().any(|report| report.usable) {
-        Ok(())
-    } else if args.all && reports.is_empty() {
-        Err(
-            Error::msg(Kind::NotLoggedIn, "no profile has anything stored")
-                .hint(shared::REAUTHORIZE),
-        )
-    } else {
-        Err(Error::msg(
-            Kind::NotLoggedIn,
-            if args.all {
-                "no profile has a usable token".to_string()
-            } else {
-                format!("nothing is stored for profile {:?}", settings.profile)
-            },
-        )
-        .hint(shared::REAUTHORIZE))
-    }
+    Ok(())
+}
+
+/// Exit 4, saying what little there is.
+fn not_usable(settings: &Settings, all: bool, reports: &[StatusReport]) -> Error {
+    let message = match (all, reports.first()) {
+        (true, _) => "no profile has a usable token".to_string(),
+        (
+            false,
+            Some(StatusReport {
+                access_token: Some(access),
+                ..
+            }),
+        ) => format!(
+            "nothing usable is stored for profile {:?}: the cached access token expired at {} and no refresh token is stored",
+            settings.profile, access.expires_at
+        ),
+        (false, _) => format!(
+            "nothing is stored for profile {:?} ({})",
+            settings.profile,
+            shared::open_store(settings).location(&settings.profile)
+        ),
+    };
+    Error::msg(Kind::NotLoggedIn, message).hint(shared::REAUTHORIZE)
 }
 
 /// Profiles named in the config file, kept in the store, or cached.

@@ -24,7 +24,12 @@ impl Sandbox {
 
     /// `amtoken` with the environment cleared of `AMTOKEN_*`, `NO_COLOR` and `RUST_BACKTRACE`.
     pub fn amtoken(&self) -> Command {
-        let mut command = Command::cargo_bin("amtoken").expect("the amtoken binary");
+        Command::from_std(self.std_amtoken())
+    }
+
+    /// The same as [`Sandbox::amtoken`], as a std `Command` that can be spawned and killed.
+    pub fn std_amtoken(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_amtoken"));
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy().into_owned();
             if name.starts_with("AMTOKEN_") || name.starts_with("XDG_") {

@@ -7,7 +7,7 @@
 //
 // Usage: node server.mjs READY-FILE   (listens on 127.0.0.1, an ephemeral port; writes
 // {"issuer": …} to READY-FILE once it accepts connections). GET /test/stats answers how many
-// token requests of each grant type it saw.
+// token requests of each grant type it saw, per client.
 import { createServer } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync, renameSync } from 'node:fs';
@@ -40,13 +40,25 @@ const client = (id, authMethod) => ({
   id_token_signed_response_alg: 'PS256',
 });
 
-const stats = { authorization_code: 0, refresh_token: 0, errors: 0 };
+// Token requests per client and grant type, for the concurrency tests: { client: { grant: n } }.
+const stats = {};
+const count = (ctx, key) => {
+  const client = ctx.oidc.client?.clientId ?? 'unknown';
+  stats[client] ??= { authorization_code: 0, refresh_token: 0, errors: 0 };
+  stats[client][key] = (stats[client][key] ?? 0) + 1;
+};
 
 const server = createServer();
 server.listen(0, '127.0.0.1', () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
-    clients: [client('amtoken-post', 'client_secret_post'), client('amtoken-basic', 'client_secret_basic')],
+    clients: [
+      client('amtoken-post', 'client_secret_post'),
+      client('amtoken-basic', 'client_secret_basic'),
+      // One client per concurrency test, so each counts only its own requests.
+      client('amtoken-many-file', 'client_secret_post'),
+      client('amtoken-many-keyring', 'client_secret_post'),
+    ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['amtoken-test-cookie-key'] },
     routes: {
@@ -58,7 +70,7 @@ server.listen(0, '127.0.0.1', () => {
       end_session: '/connect/endsession',
     },
     scopes: ['openid', 'offline_access'],
-    pkce: { required: () => false },
+    pkce: { methods: ['S256'], required: () => false },
     rotateRefreshToken: true,
     ttl: { AccessToken: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600, Grant: 30 * 24 * 3600, Session: 3600, Interaction: 600 },
     findAccount: (ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
@@ -81,11 +93,11 @@ server.listen(0, '127.0.0.1', () => {
     },
   });
 
-  provider.on('grant.success', (ctx) => {
-    const type = ctx.oidc.params.grant_type;
-    stats[type] = (stats[type] || 0) + 1;
+  provider.on('grant.success', (ctx) => count(ctx, ctx.oidc.params.grant_type));
+  provider.on('grant.error', (ctx, error) => {
+    count(ctx, 'errors');
+    console.error(`grant.error ${error.message}: ${error.error_detail ?? ''}`);
   });
-  provider.on('grant.error', () => { stats.errors += 1; });
 
   provider.use(async (ctx, next) => {
     if (ctx.path === '/test/stats') {

@@ -1,0 +1,254 @@
+//! `amtoken exchange` against an in-process HTTP server: the exact request, the callback URL,
+//! and keeping what was issued.
+
+use httpmock::Method::POST;
+use httpmock::MockServer;
+
+use crate::util::{
+    CLIENT_ID, CLIENT_SECRET, Sandbox, assert_no_secret, fixture_text, mode, outputs, read_json,
+    token_response,
+};
+
+const REDIRECT_URI: &str = "https://app.example/callback";
+const CODE: &str = "A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4E5F6A1B2C3D4E5F6A1B2";
+
+#[test]
+fn exchange_sends_the_code_grant_and_keeps_both_tokens() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(POST)
+            .path("/connect/token")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .form_urlencoded_tuple("grant_type", "authorization_code")
+            .form_urlencoded_tuple("code", CODE)
+            .form_urlencoded_tuple("redirect_uri", REDIRECT_URI)
+            .form_urlencoded_tuple("client_id", CLIENT_ID)
+            .form_urlencoded_tuple("client_secret", CLIENT_SECRET)
+            .form_urlencoded_tuple("code_verifier", "verifier-xyz")
+            .query_param_missing("code");
+        then.status(200)
+            .json_body(token_response("rt-from-exchange"));
+    });
+    let sandbox = Sandbox::new();
+    let callback = format!("{REDIRECT_URI}?code={CODE}&scope=x&state=st-1&session_state=abc");
+    let output = sandbox
+        .amtoken_for(&server.base_url())
+        .args([
+            "exchange",
+            "--redirect-uri",
+            REDIRECT_URI,
+            "--state",
+            "st-1",
+        ])
+        .args(["--code-verifier", "verifier-xyz", "--code", &callback])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    mock.assert_calls(1);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with(
+            "amtoken: logged in profile \"default\" (file): access token valid until "
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "; scopes: https://www.approvalmax.com/scopes/public_api/read offline_access\n"
+        ),
+        "{stderr}"
+    );
+    assert_no_secret(&output, &["rt-from-exchange", CODE]);
+
+    let record = sandbox.stored_record("default");
+    assert_eq!(record["refresh_token"], "rt-from-exchange");
+    assert_eq!(record["issuer"], server.base_url());
+    assert_eq!(record["client_id"], CLIENT_ID);
+    assert_eq!(
+        record["scope"],
+        "https://www.approvalmax.com/scopes/public_api/read offline_access"
+    );
+    assert!(chrono::DateTime::parse_from_rfc3339(record["obtained_at"].as_str().unwrap()).is_ok());
+    assert_eq!(mode(&sandbox.store_file("default")), 0o600);
+    assert_eq!(mode(&sandbox.path("data/amtoken")), 0o700);
+
+    let cache = read_json(&sandbox.cache_file("default"));
+    assert_eq!(
+        cache["access_token"],
+        fixture_text("approvalmax-access-token.jwt")
+    );
+    assert_eq!(cache["token_type"], "Bearer");
+    assert!(cache["expires_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(mode(&sandbox.cache_file("default")), 0o600);
+}
+
+#[test]
+fn exchange_prints_the_requested_output() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(token_response("rt"));
+    });
+    let output = Sandbox::new()
+        .amtoken_for(&server.base_url())
+        .args([
+            "exchange",
+            "--redirect-uri",
+            REDIRECT_URI,
+            "--code",
+            CODE,
+            "-o",
+            "header",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        outputs(&output).0,
+        format!(
+            "Authorization: Bearer {}\n",
+            fixture_text("approvalmax-access-token.jwt")
+        )
+    );
+}
+
+#[test]
+fn without_a_refresh_token_exchange_warns_and_stores_none() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(serde_json::json!({
+            "access_token": "opaque-access-token", "token_type": "bearer", "expires_in": 600,
+        }));
+    });
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .amtoken_for(&server.base_url())
+        .args(["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: the server issued no refresh token"),
+        "{stderr}"
+    );
+    assert!(!sandbox.store_file("default").exists());
+    assert_eq!(
+        read_json(&sandbox.cache_file("default"))["access_token"],
+        "opaque-access-token"
+    );
+}
+
+#[test]
+fn a_state_mismatch_or_callback_error_sends_nothing() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(token_response("rt"));
+    });
+    let cases = [
+        (
+            format!("{REDIRECT_URI}?code={CODE}&state=forged"),
+            5,
+            "does not match the expected state \"st-1\"",
+        ),
+        (
+            format!("{REDIRECT_URI}?error=access_denied&state=st-1"),
+            5,
+            "the authorization server refused: access_denied",
+        ),
+        (
+            format!("{REDIRECT_URI}?state=st-1"),
+            3,
+            "the callback URL carries no code",
+        ),
+        (
+            "https://[broken/?code=1".to_string(),
+            3,
+            "malformed callback URL",
+        ),
+    ];
+    for (callback, exit, message) in cases {
+        let output = Sandbox::new()
+            .amtoken_for(&server.base_url())
+            .args([
+                "exchange",
+                "--redirect-uri",
+                REDIRECT_URI,
+                "--state",
+                "st-1",
+                "--code",
+                &callback,
+            ])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(exit), "{callback}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains(message), "{callback}: {stderr}");
+    }
+    mock.assert_calls(0);
+}
+
+#[test]
+fn missing_client_id_or_redirect_uri_is_exit_3_with_a_hint() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .amtoken()
+        .args(["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stderr,
+        "amtoken: error: no client id is set\nhint: pass --client-id, set AMTOKEN_CLIENT_ID, or add client_id to the profile in the config file\n"
+    );
+    let output = sandbox
+        .amtoken_for("https://identity.approvalmax.com")
+        .args(["exchange", "--code", CODE])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        outputs(&output)
+            .1
+            .starts_with("amtoken: error: no redirect URI is set\nhint: ")
+    );
+}
+
+#[test]
+fn a_store_that_cannot_be_written_sends_the_new_token_to_the_rescue_file() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(token_response("rt-rescued"));
+    });
+    let sandbox = Sandbox::new();
+    // A directory where the store file should be: the rename over it fails.
+    std::fs::create_dir_all(sandbox.store_file("default")).unwrap();
+    let output = sandbox
+        .amtoken_for(&server.base_url())
+        .args(["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(8), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("failed to store the new refresh token"),
+        "{stderr}"
+    );
+    let rescue = sandbox.path("data/amtoken/default.rescue.json");
+    assert!(
+        stderr.contains(&format!(
+            "hint: the new refresh token is in {}",
+            rescue.display()
+        )),
+        "{stderr}"
+    );
+    assert_no_secret(&output, &["rt-rescued"]);
+    assert_eq!(read_json(&rescue)["refresh_token"], "rt-rescued");
+    assert_eq!(mode(&rescue), 0o600);
+}

@@ -1,0 +1,192 @@
+//! The real keychain: gnome-keyring in the private D-Bus session of tests/run, checked from the
+//! outside with `secret-tool`. And what happens when there is no keychain at all.
+
+use httpmock::MockServer;
+
+use crate::provider;
+use crate::util::{Sandbox, assert_no_secret, mode, outputs, read_json, token_response};
+
+/// The keychain secret of `profile`, read with `secret-tool` as any other program would.
+fn secret_tool_lookup(profile: &str) -> Option<serde_json::Value> {
+    let output = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "amtoken", "username", profile])
+        .output()
+        .expect("secret-tool (libsecret-tools)");
+    output
+        .status
+        .success()
+        .then(|| serde_json::from_slice(&output.stdout).expect("the keychain secret is JSON"))
+}
+
+/// `amtoken` with no D-Bus session bus to find: no keychain service at all.
+fn without_dbus(command: &mut assert_cmd::Command, sandbox: &Sandbox) {
+    command
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", sandbox.path("no-bus").display()),
+        )
+        .env("XDG_RUNTIME_DIR", sandbox.path("no-runtime-dir"))
+        .env("AMTOKEN_STORE", "keyring");
+}
+
+#[test]
+#[ignore = "needs the test keychain and provider: run `bash tests/run`"]
+fn the_keychain_stores_rotates_and_shows_the_record_to_other_programs() {
+    assert!(
+        std::env::var_os("AMTOKEN_TEST_KEYRING").is_some(),
+        "run with `bash tests/run`"
+    );
+    let profile = format!("keychain-{}", std::process::id());
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str]| {
+        provider::amtoken(&sandbox, "amtoken-post")
+            .env("AMTOKEN_STORE", "keyring")
+            .env("AMTOKEN_PROFILE", &profile)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let callback = provider::authorize("amtoken-post", "s", &[]);
+    let output = run(&["exchange", "--code", &callback]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+
+    let stored = secret_tool_lookup(&profile).expect("an entry service=amtoken user=<profile>");
+    let first = stored["refresh_token"].as_str().unwrap().to_string();
+    assert_eq!(stored["issuer"], provider::issuer());
+    assert_eq!(stored["client_id"], "amtoken-post");
+    assert!(
+        stored["scope"]
+            .as_str()
+            .unwrap()
+            .contains(provider::READ_SCOPE)
+    );
+    assert!(stored["obtained_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        !sandbox.store_file(&profile).exists(),
+        "nothing in the file store"
+    );
+    assert_eq!(mode(&sandbox.cache_file(&profile)), 0o600);
+    let cache = read_json(&sandbox.cache_file(&profile));
+    assert!(
+        cache.get("refresh_token").is_none(),
+        "the cache never holds the refresh token"
+    );
+
+    let output = run(&["refresh", "--force"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let second = secret_tool_lookup(&profile).unwrap()["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(first, second, "the rotated token replaced the spent one");
+    assert_no_secret(&output, &[&first, &second]);
+
+    let status = run(&["status", "--json"]);
+    assert_eq!(status.status.code(), Some(0));
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["store"], "keyring");
+    assert_eq!(
+        status["store_location"],
+        format!("keychain entry amtoken/{profile}")
+    );
+    assert!(
+        status["refresh_token"]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+
+    // --all finds the profile in the keychain.
+    let all = run(&["status", "--all", "--json"]);
+    let all: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert!(
+        all["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["profile"] == profile.as_str())
+    );
+
+    // Deleted from outside: nothing stored, exit 4 once the access token is gone too.
+    let cleared = std::process::Command::new("secret-tool")
+        .args(["clear", "service", "amtoken", "username", &profile])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    assert!(secret_tool_lookup(&profile).is_none());
+    std::fs::remove_file(sandbox.cache_file(&profile)).unwrap();
+    assert_eq!(run(&["status"]).status.code(), Some(4));
+    assert_eq!(run(&["refresh"]).status.code(), Some(4));
+}
+
+#[test]
+fn no_keychain_service_is_exit_8_with_a_hint_never_a_silent_fallback() {
+    let sandbox = Sandbox::new();
+    for args in [&["refresh"][..], &["status"], &["token"]] {
+        let mut command = sandbox.amtoken_for("https://identity.approvalmax.com");
+        without_dbus(&mut command, &sandbox);
+        let output = command.args(args).output().unwrap();
+        let (stdout, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(8), "{args:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains("the keychain is not available"), "{stderr}");
+        assert!(
+            stderr.contains(
+                "hint: unlock the keychain, or keep tokens in a 0600 file with --store file"
+            ),
+            "{stderr}"
+        );
+    }
+    assert!(!sandbox.path("data").exists(), "no plain-file fallback");
+}
+
+#[test]
+fn a_rotated_token_the_keychain_refuses_goes_to_the_rescue_file() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200)
+            .json_body(token_response("rt-must-not-be-lost"));
+    });
+    let sandbox = Sandbox::new();
+    let mut command = sandbox.amtoken_for(&server.base_url());
+    without_dbus(&mut command, &sandbox);
+    let output = command
+        .args([
+            "exchange",
+            "--redirect-uri",
+            provider::REDIRECT_URI,
+            "--code",
+            "abc123",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(8), "{stderr}");
+    assert_eq!(stdout, "");
+    let rescue = sandbox.path("data/amtoken/default.rescue.json");
+    assert!(
+        stderr.contains(&rescue.display().to_string()),
+        "names the rescue file: {stderr}"
+    );
+    assert_no_secret(&output, &["rt-must-not-be-lost"]);
+    assert_eq!(mode(&rescue), 0o600);
+    let record = read_json(&rescue);
+    assert_eq!(record["refresh_token"], "rt-must-not-be-lost");
+    assert_eq!(record["issuer"], server.base_url());
+}
+
+#[test]
+fn the_hot_path_needs_no_keychain() {
+    let sandbox = Sandbox::new();
+    let issuer = "https://identity.approvalmax.com";
+    sandbox.cache_token("default", issuer, "cached.access.token", 3600);
+    let mut command = sandbox.amtoken_for(issuer);
+    without_dbus(&mut command, &sandbox);
+    command
+        .arg("token")
+        .assert()
+        .success()
+        .stdout("cached.access.token\n")
+        .stderr("");
+}

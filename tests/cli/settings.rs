@@ -1,0 +1,164 @@
+//! Settings: flag > environment > config-file profile > default, and the config file's errors.
+
+use crate::util::{Sandbox, outputs, write_private};
+
+const ISSUER: &str = "http://127.0.0.1:9";
+
+fn config(sandbox: &Sandbox, text: &str) -> std::path::PathBuf {
+    let path = sandbox.path("config/amtoken/config.toml");
+    write_private(&path, text);
+    path
+}
+
+/// The client id and store `status --json` resolves, with a valid cached token so it succeeds.
+fn resolved(command: &mut assert_cmd::Command) -> (String, String) {
+    let output = command.args(["status", "--json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    (
+        json["client_id"].as_str().unwrap().to_string(),
+        json["store"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn a_flag_beats_the_environment_which_beats_the_config_file() {
+    let sandbox = Sandbox::new();
+    config(
+        &sandbox,
+        &format!(
+            "[profiles.default]\nissuer = \"{ISSUER}\"\nclient_id = \"from-config\"\nstore = \"file\"\n"
+        ),
+    );
+    sandbox.cache_token("default", ISSUER, "t", 3600);
+    let base = || {
+        let mut command = sandbox.amtoken();
+        command.env_remove("AMTOKEN_STORE");
+        command
+    };
+    assert_eq!(resolved(&mut base()), ("from-config".into(), "file".into()));
+    assert_eq!(
+        resolved(base().env("AMTOKEN_CLIENT_ID", "from-env")),
+        ("from-env".into(), "file".into())
+    );
+    assert_eq!(
+        resolved(
+            base()
+                .env("AMTOKEN_CLIENT_ID", "from-env")
+                .args(["--client-id", "from-flag"])
+        ),
+        ("from-flag".into(), "file".into())
+    );
+}
+
+#[test]
+fn profiles_select_their_table_and_amtoken_config_names_another_file() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.path("elsewhere.toml");
+    write_private(
+        &path,
+        &format!(
+            "[profiles.ci]\nissuer = \"{ISSUER}\"\nclient_id = \"ci-client\"\nstore = \"file\"\n"
+        ),
+    );
+    sandbox.cache_token("ci", ISSUER, "t", 3600);
+    let (client, _) = resolved(
+        sandbox
+            .amtoken()
+            .env("AMTOKEN_CONFIG", &path)
+            .env("AMTOKEN_PROFILE", "ci"),
+    );
+    assert_eq!(client, "ci-client");
+    let (client, _) = resolved(
+        sandbox
+            .amtoken()
+            .args(["--config"])
+            .arg(&path)
+            .args(["-p", "ci"]),
+    );
+    assert_eq!(client, "ci-client");
+}
+
+#[test]
+fn config_file_errors_are_exit_3_and_name_the_file_line_and_key() {
+    let sandbox = Sandbox::new();
+    let cases = [
+        (
+            "[profiles.default]\nissuer = \"x\"\nclientid = \"abc\"\n",
+            "line 3, column 1: unknown field `clientid`",
+        ),
+        ("[profiles.default]\nissuer = \n", "line 2,"),
+        (
+            "[profiles.default]\nstore = \"cloud\"\n",
+            "invalid store \"cloud\" in [profiles.default]",
+        ),
+        (
+            "[profiles.default]\nclient_id = \"a\"\nclient_secret = \"oops-secret\"\n",
+            "has a client_secret in [profiles.default]: a client secret does not belong in the config file",
+        ),
+    ];
+    for (text, message) in cases {
+        let path = config(&sandbox, text);
+        let output = sandbox.amtoken().arg("token").output().unwrap();
+        let (stdout, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(3), "{text}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains(&path.display().to_string()), "{stderr}");
+        assert!(stderr.contains(message), "{text}: {stderr}");
+        assert!(!stderr.contains("oops-secret"), "{stderr}");
+    }
+}
+
+#[test]
+fn a_named_config_file_must_exist_but_the_default_one_need_not() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .amtoken()
+        .args(["--config", "/nonexistent/amtoken.toml", "status"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        outputs(&output)
+            .1
+            .contains("cannot read config file /nonexistent/amtoken.toml")
+    );
+    // No config file at all: only "nothing stored".
+    assert_eq!(
+        sandbox
+            .amtoken()
+            .args(["status", "--store", "file"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(4)
+    );
+}
+
+#[test]
+fn a_profile_name_cannot_reach_outside_its_directories() {
+    let output = Sandbox::new()
+        .amtoken()
+        .args(["status", "-p", "../../etc"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        outputs(&output)
+            .1
+            .contains("invalid profile name \"../../etc\"")
+    );
+}
+
+#[test]
+fn decode_works_whatever_the_config_file_says() {
+    let sandbox = Sandbox::new();
+    config(&sandbox, "this is not toml");
+    sandbox
+        .amtoken()
+        .args(["decode", "--claim", "sub"])
+        .arg(crate::util::fixture_text("approvalmax-access-token.jwt"))
+        .assert()
+        .success();
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs its arguments with the real parts of the test suite up: an unlocked gnome-keyring in the
+# current (private) D-Bus session, and the OpenID Connect provider of tests/oidc on loopback.
+# Exports AMTOKEN_TEST_ISSUER and AMTOKEN_TEST_KEYRING for the tests; stops both afterwards.
+set -euo pipefail
+work=$(mktemp -d)
+provider=""
+cleanup() {
+  [[ -n $provider ]] && kill "$provider" 2>/dev/null
+  [[ -n ${GNOME_KEYRING_PID:-} ]] && kill "$GNOME_KEYRING_PID" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# gnome-keyring keeps its keyrings under HOME: give it a throwaway one, unlocked with a known
+# password, so the "login" collection is the default and needs no prompt.
+mkdir -p "$work/keyring-home"
+eval "$(printf 'amtoken-test' | HOME="$work/keyring-home" gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL GNOME_KEYRING_PID
+export AMTOKEN_TEST_KEYRING=1
+
+node tests/oidc/server.mjs "$work/provider.json" 2>"$work/provider.log" &
+provider=$!
+for _ in $(seq 300); do
+  [[ -s $work/provider.json ]] && break
+  kill -0 "$provider" 2>/dev/null || { cat "$work/provider.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -s $work/provider.json ]] || { echo "tests/services.sh: the provider did not start" >&2; exit 1; }
+AMTOKEN_TEST_ISSUER=$(sed -E 's/.*"issuer":"([^"]+)".*/\1/' "$work/provider.json")
+export AMTOKEN_TEST_ISSUER
+echo "tests/services.sh: keyring unlocked, provider at $AMTOKEN_TEST_ISSUER" >&2
+
+"$@"
