@@ -162,7 +162,11 @@ impl From<HttpError> for Error {
         } else {
             Kind::ServerRefused
         };
+        let certificate = matches!(error, HttpError::Certificate { .. });
         let hint = match kind {
+            Kind::Network if certificate => {
+                Some("if the server uses a private CA, pass --cacert FILE (PEM)")
+            }
             Kind::Network => Some("this is likely temporary: try again later"),
             Kind::ServerRefused if error.oauth_error() == Some("invalid_client") => {
                 Some("check the client id and client secret")

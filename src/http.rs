@@ -89,6 +89,8 @@ pub enum HttpError {
         url: String,
         why: String,
     },
+    #[error("cannot verify the certificate of {url}: {why}")]
+    Certificate { url: String, why: String },
     #[error("the server answered HTTP {status}{}{}", retry_hint(.retry_after), excerpt_suffix(.excerpt))]
     ServerTrouble {
         status: u16,
@@ -127,7 +129,9 @@ impl HttpError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            HttpError::Transport { .. } | HttpError::ServerTrouble { .. }
+            HttpError::Transport { .. }
+                | HttpError::Certificate { .. }
+                | HttpError::ServerTrouble { .. }
         )
     }
 
@@ -282,10 +286,21 @@ impl HttpClient {
             };
             eprintln!("amtoken: {method} {url} -> {outcome} ({elapsed} ms)");
         }
-        result.map_err(|error| HttpError::Transport {
-            what: transport_what(&error),
-            url: url.to_string(),
-            why: error_chain(&error),
+        result.map_err(|error| {
+            let why = error_chain(&error);
+            // rustls says "invalid peer certificate: …"; reqwest has no typed TLS error.
+            if why.contains("certificate") {
+                HttpError::Certificate {
+                    url: url.to_string(),
+                    why,
+                }
+            } else {
+                HttpError::Transport {
+                    what: transport_what(&error),
+                    url: url.to_string(),
+                    why,
+                }
+            }
         })
     }
 }

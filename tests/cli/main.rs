@@ -12,5 +12,6 @@ mod provider;
 mod refresh;
 mod settings;
 mod status;
+mod tls;
 mod token;
 mod util;
