@@ -222,6 +222,11 @@ impl Settings {
             .ok_or(ConfigError::MissingRedirectUri)
     }
 
+    /// Whether the client secret will be read from standard input.
+    pub fn reads_client_secret_from_stdin(&self) -> bool {
+        self.client_secret_file.as_deref() == Some(Path::new("-"))
+    }
+
     /// The client secret, from `--client-secret-file` (`-` = stdin) or `AMTOKEN_CLIENT_SECRET`;
     /// `None` for a public client. Read only when a grant needs it.
     pub fn client_secret(&self) -> Result<Option<Secret>, ConfigError> {
@@ -243,8 +248,10 @@ impl Settings {
                 .read_to_string(&mut text)
                 .map_err(read_error)?;
         } else {
-            std::fs::File::open(path)
-                .and_then(|file| file.take(64 * 1024).read_to_string(&mut text))
+            let file = std::fs::File::open(path).map_err(read_error)?;
+            warn_if_readable_by_others(&file, path);
+            file.take(64 * 1024)
+                .read_to_string(&mut text)
                 .map_err(read_error)?;
         }
         let secret = text.trim_end_matches(['\r', '\n']);
@@ -253,6 +260,25 @@ impl Settings {
         }
         Ok(Some(Secret::new(secret)))
     }
+}
+
+/// A secret file others can read is still used (the user chose it), but not silently.
+fn warn_if_readable_by_others(file: &std::fs::File, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(metadata) = file.metadata() {
+            let mode = metadata.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                crate::output::warn(format_args!(
+                    "the client secret file {} is readable by others (mode {mode:o}): chmod 600 it",
+                    path.display()
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (file, path);
 }
 
 /// Reads the config file; a missing default file is an empty config, a missing explicit one an

@@ -3,7 +3,6 @@
 
 use std::io::BufRead as _;
 
-use chrono::Utc;
 use url::Url;
 
 use crate::cli::ExchangeArgs;
@@ -19,6 +18,13 @@ use crate::store::lock;
 pub fn run(args: &ExchangeArgs, settings: &Settings) -> Result<()> {
     settings.require_client_id()?;
     let redirect_uri = settings.require_redirect_uri()?;
+    if args.code == "-" && settings.reads_client_secret_from_stdin() {
+        return Err(Error::msg(
+            Kind::Usage,
+            "--code - and --client-secret-file - cannot both read standard input",
+        )
+        .hint("put the client secret in a file or in AMTOKEN_CLIENT_SECRET"));
+    }
     let input = if args.code == "-" {
         read_code_from_stdin()?
     } else {
@@ -55,21 +61,13 @@ pub fn run(args: &ExchangeArgs, settings: &Settings) -> Result<()> {
     let issued_refresh_token = reply.refresh_token.is_some();
     let token = shared::keep_issued_tokens(settings, store.as_ref(), reply, &settings.scope)
         .context("failed to exchange the authorization code")?;
-    let now = Utc::now();
     if !issued_refresh_token {
         output::warn(
             "the server issued no refresh token (was offline_access granted?): \
              this access token cannot be renewed",
         );
     }
-    output::note(shared::summary(settings, "logged in", &token, now));
-    output::print(&shared::render_token(
-        args.output,
-        &token,
-        &settings.profile,
-        now,
-    ))?;
-    Ok(())
+    shared::report(settings, "logged in", &token, args.output)
 }
 
 fn read_code_from_stdin() -> Result<String> {

@@ -126,15 +126,34 @@ pub fn valid_token(
     Ok((token, Provenance::Refreshed))
 }
 
-/// The profile's stored record, seeded from `AMTOKEN_REFRESH_TOKEN` when nothing is stored;
+/// The profile's stored record — or a newer one a failed store left in the rescue file, which
+/// is moved into the store first — seeded from `AMTOKEN_REFRESH_TOKEN` when nothing is stored;
 /// refused when it was obtained for another issuer or client.
 fn stored_record(settings: &Settings, store: &dyn CredentialStore) -> Result<Record> {
-    let record = match store
+    let stored = store
         .load(&settings.profile)
-        .context("failed to read the stored refresh token")?
-    {
-        Some(record) => record,
-        None => seed_from_environment(settings, store)?,
+        .context("failed to read the stored refresh token")?;
+    let rescue_path = settings.paths.rescue_file(&settings.profile);
+    let rescued = store::read_rescue(&rescue_path)?.filter(|rescued| {
+        stored
+            .as_ref()
+            .is_none_or(|stored| rescued.obtained_at >= stored.obtained_at)
+    });
+    let record = match (stored, rescued) {
+        (_, Some(rescued)) => {
+            store
+                .save(&settings.profile, &rescued)
+                .context("failed to move the rescued refresh token into the store")?;
+            store::remove_rescue(&rescue_path)?;
+            output::note(format_args!(
+                "amtoken: moved the rescued refresh token from {} into {}",
+                rescue_path.display(),
+                store.location(&settings.profile)
+            ));
+            rescued
+        }
+        (Some(stored), None) => stored,
+        (None, None) => seed_from_environment(settings, store)?,
     };
     check_record_matches(settings, &record)?;
     Ok(record)
@@ -340,13 +359,21 @@ fn shell_quote(text: &str) -> String {
     }
 }
 
-/// The one-line summary `exchange` and `refresh` print on stderr.
-pub fn summary(
+/// What `exchange` and `refresh` say: a one-line summary on stderr, and the token on stdout in
+/// the `--output` format asked for.
+pub fn report(
     settings: &Settings,
     action: &str,
     token: &CachedToken,
-    now: DateTime<Utc>,
-) -> String {
+    format: OutputFormat,
+) -> Result<()> {
+    let now = Utc::now();
+    output::note(summary(settings, action, token, now));
+    output::print(&render_token(format, token, &settings.profile, now))?;
+    Ok(())
+}
+
+fn summary(settings: &Settings, action: &str, token: &CachedToken, now: DateTime<Utc>) -> String {
     format!(
         "amtoken: {action} profile {:?} ({}): access token valid until {} ({}); scopes: {}",
         settings.profile,

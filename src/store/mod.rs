@@ -104,6 +104,28 @@ pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
     })
 }
 
+/// The record in the rescue file, if there is one.
+pub fn read_rescue(path: &Path) -> Result<Option<Record>, StoreError> {
+    match std::fs::read(path) {
+        Ok(bytes) => from_json(&bytes, &path.display().to_string()).map(Some),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Io {
+            action: "read the rescue file",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Removes the rescue file once its record is safely in the store.
+pub fn remove_rescue(path: &Path) -> Result<(), StoreError> {
+    std::fs::remove_file(path).map_err(|source| StoreError::Io {
+        action: "remove the rescue file",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 fn to_json(value: &impl Serialize) -> Vec<u8> {
     // Serialising plain strings and dates cannot fail.
     let mut json = serde_json::to_vec_pretty(value).unwrap_or_default();

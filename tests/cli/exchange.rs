@@ -252,3 +252,27 @@ fn a_store_that_cannot_be_written_sends_the_new_token_to_the_rescue_file() {
     assert_eq!(read_json(&rescue)["refresh_token"], "rt-rescued");
     assert_eq!(mode(&rescue), 0o600);
 }
+
+#[test]
+fn the_code_and_the_secret_cannot_both_come_from_stdin() {
+    let output = Sandbox::new()
+        .amtoken_for("https://identity.approvalmax.com")
+        .args([
+            "exchange",
+            "--redirect-uri",
+            REDIRECT_URI,
+            "--client-secret-file",
+            "-",
+            "--code",
+            "-",
+        ])
+        .write_stdin(CODE)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        outputs(&output)
+            .1
+            .contains("cannot both read standard input")
+    );
+}

@@ -531,3 +531,87 @@ fn a_held_profile_lock_times_out_with_exit_9() {
     assert!(stderr.contains("held the profile lock"), "{stderr}");
     assert_eq!(sandbox.stored_refresh_token("default"), REFRESH_TOKEN);
 }
+
+#[test]
+fn a_rescued_refresh_token_is_moved_into_the_store_and_used_next_time() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.form_urlencoded_tuple("refresh_token", "rt-from-rescue");
+        then.status(200)
+            .json_body(token_response("rt-after-rescue"));
+    });
+    let sandbox = logged_in(&server);
+    let mut rescued = sandbox.stored_record("default");
+    rescued["refresh_token"] = "rt-from-rescue".into();
+    rescued["obtained_at"] = "2026-11-02T00:00:00Z".into();
+    let rescue = sandbox.path("data/amtoken/default.rescue.json");
+    crate::util::write_private(&rescue, &rescued.to_string());
+    let output = sandbox
+        .amtoken_for(&server.base_url())
+        .arg("refresh")
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("moved the rescued refresh token from"),
+        "{stderr}"
+    );
+    mock.assert_calls(1);
+    assert!(!rescue.exists());
+    assert_eq!(sandbox.stored_refresh_token("default"), "rt-after-rescue");
+}
+
+#[test]
+fn an_answer_without_refresh_token_or_expires_in_keeps_the_stored_token_and_uses_exp() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(serde_json::json!({
+            "access_token": crate::util::fixture_text("approvalmax-access-token.jwt"),
+            "token_type": "BEARER",
+        }));
+    });
+    let sandbox = logged_in(&server);
+    sandbox
+        .amtoken_for(&server.base_url())
+        .arg("refresh")
+        .assert()
+        .success();
+    assert_eq!(sandbox.stored_refresh_token("default"), REFRESH_TOKEN);
+    // The sample token's exp.
+    assert_eq!(
+        read_json(&sandbox.cache_file("default"))["expires_at"],
+        "2100-01-01T00:00:00Z"
+    );
+}
+
+#[test]
+fn a_client_secret_file_readable_by_others_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(token_response("rt"));
+    });
+    let sandbox = logged_in(&server);
+    let secret_file = sandbox.path("secret.txt");
+    std::fs::write(&secret_file, "from-the-file\n").unwrap();
+    for (mode, warned) in [(0o644, true), (0o600, false)] {
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let output = sandbox
+            .amtoken_for(&server.base_url())
+            .env_remove("AMTOKEN_CLIENT_SECRET")
+            .args(["refresh", "--force", "--client-secret-file"])
+            .arg(&secret_file)
+            .output()
+            .unwrap();
+        let (_, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        assert_eq!(
+            stderr.contains("is readable by others (mode 644): chmod 600 it"),
+            warned,
+            "{stderr}"
+        );
+    }
+}
