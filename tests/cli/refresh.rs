@@ -615,3 +615,35 @@ fn a_client_secret_file_readable_by_others_gets_a_warning() {
         );
     }
 }
+
+#[test]
+fn proxies_come_from_the_environment() {
+    // The "proxy" is the mock server; the issuer itself is unreachable.
+    let proxy = MockServer::start();
+    let mock = proxy.mock(|when, then| {
+        when.method(POST).path("/connect/token");
+        then.status(200).json_body(token_response("rt-via-proxy"));
+    });
+    let issuer = "http://127.0.0.1:9";
+    let sandbox = Sandbox::new();
+    sandbox.store_record("default", issuer, REFRESH_TOKEN);
+    let output = sandbox
+        .amtoken_for(issuer)
+        .env("HTTP_PROXY", proxy.base_url())
+        .arg("refresh")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    mock.assert_calls(1);
+    assert_eq!(sandbox.stored_refresh_token("default"), "rt-via-proxy");
+    // NO_PROXY takes the host back out.
+    let output = sandbox
+        .amtoken_for(issuer)
+        .env("HTTP_PROXY", proxy.base_url())
+        .env("NO_PROXY", "127.0.0.1")
+        .args(["refresh", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6), "{}", outputs(&output).1);
+    mock.assert_calls(1);
+}

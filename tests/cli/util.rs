@@ -36,6 +36,10 @@ impl Sandbox {
                 command.env_remove(&name);
             }
         }
+        // Proxies of the machine would stand between the tests and their loopback servers.
+        for proxy in ["http_proxy", "https_proxy", "all_proxy", "no_proxy"] {
+            command.env_remove(proxy).env_remove(proxy.to_uppercase());
+        }
         command
             .env_remove("NO_COLOR")
             .env_remove("RUST_BACKTRACE")
