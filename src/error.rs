@@ -153,7 +153,9 @@ impl From<ConfigError> for Error {
 
 impl From<HttpError> for Error {
     fn from(error: HttpError) -> Self {
-        let kind = if error.is_bad_setting() {
+        let kind = if matches!(error, HttpError::Setup(_)) {
+            Kind::Internal
+        } else if error.is_bad_setting() {
             Kind::InvalidInput
         } else if error.is_transient() {
             Kind::Network
