@@ -1,7 +1,6 @@
 //! The access-token cache: `$XDG_CACHE_HOME/amtoken/<profile>.json`, mode 0600. It holds only
 //! the short-lived access token; a missing or unreadable cache just means "refresh".
 
-use std::io;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -34,18 +33,10 @@ impl CachedToken {
     }
 }
 
-/// Reads the cache. A missing file is `Ok(None)`; so is an unreadable one (it is only a cache),
-/// which the caller may warn about through `Err`.
+/// Reads the cache: `None` when there is none. An unreadable cache is an error, which callers
+/// may treat as a miss (it is only a cache).
 pub fn load(path: &Path) -> Result<Option<CachedToken>, StoreError> {
-    match std::fs::read(path) {
-        Ok(bytes) => super::from_json(&bytes, &path.display().to_string()).map(Some),
-        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(StoreError::Io {
-            action: "read",
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
+    super::read_json_file(path)
 }
 
 /// Replaces the cache atomically.

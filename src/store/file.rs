@@ -2,7 +2,7 @@
 
 use std::io;
 
-use super::{CredentialStore, Record, StoreError, atomic, from_json, to_json};
+use super::{CredentialStore, Record, StoreError, atomic, to_json};
 use crate::paths::Paths;
 
 /// The file backend.
@@ -26,16 +26,7 @@ impl CredentialStore for FileStore {
     }
 
     fn load(&self, profile: &str) -> Result<Option<Record>, StoreError> {
-        let path = self.paths.store_file(profile);
-        match std::fs::read(&path) {
-            Ok(bytes) => from_json(&bytes, &path.display().to_string()).map(Some),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(StoreError::Io {
-                action: "read",
-                path,
-                source,
-            }),
-        }
+        super::read_json_file(&self.paths.store_file(profile))
     }
 
     fn save(&self, profile: &str, record: &Record) -> Result<(), StoreError> {

@@ -106,11 +106,16 @@ pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
 
 /// The record in the rescue file, if there is one.
 pub fn read_rescue(path: &Path) -> Result<Option<Record>, StoreError> {
+    read_json_file(path)
+}
+
+/// A JSON file of ours: `None` when it does not exist, an error when it cannot be read or parsed.
+fn read_json_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, StoreError> {
     match std::fs::read(path) {
         Ok(bytes) => from_json(&bytes, &path.display().to_string()).map(Some),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(StoreError::Io {
-            action: "read the rescue file",
+            action: "read",
             path: path.to_path_buf(),
             source,
         }),
