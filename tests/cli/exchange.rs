@@ -6,7 +6,7 @@ use httpmock::MockServer;
 
 use crate::util::{
     CLIENT_ID, CLIENT_SECRET, Sandbox, assert_no_secret, fixture_text, mode, outputs, read_json,
-    token_response,
+    token_endpoint, token_response,
 };
 
 const REDIRECT_URI: &str = "https://app.example/callback";
@@ -86,10 +86,7 @@ fn exchange_sends_the_code_grant_and_keeps_both_tokens() {
 #[test]
 fn exchange_prints_the_requested_output() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.path("/connect/token");
-        then.status(200).json_body(token_response("rt"));
-    });
+    token_endpoint(&server, "rt");
     let output = Sandbox::new()
         .amtoken_for(&server.base_url())
         .args([
@@ -143,10 +140,7 @@ fn without_a_refresh_token_exchange_warns_and_stores_none() {
 #[test]
 fn a_state_mismatch_or_callback_error_sends_nothing() {
     let server = MockServer::start();
-    let mock = server.mock(|when, then| {
-        when.path("/connect/token");
-        then.status(200).json_body(token_response("rt"));
-    });
+    let mock = token_endpoint(&server, "rt");
     let cases = [
         (
             format!("{REDIRECT_URI}?code={CODE}&state=forged"),
@@ -221,10 +215,7 @@ fn missing_client_id_or_redirect_uri_is_exit_3_with_a_hint() {
 #[test]
 fn a_store_that_cannot_be_written_sends_the_new_token_to_the_rescue_file() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.path("/connect/token");
-        then.status(200).json_body(token_response("rt-rescued"));
-    });
+    token_endpoint(&server, "rt-rescued");
     let sandbox = Sandbox::new();
     // A directory where the store file should be: the rename over it fails.
     std::fs::create_dir_all(sandbox.store_file("default")).unwrap();

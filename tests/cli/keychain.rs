@@ -4,7 +4,7 @@
 use httpmock::MockServer;
 
 use crate::provider;
-use crate::util::{Sandbox, assert_no_secret, mode, outputs, read_json, token_response};
+use crate::util::{Sandbox, assert_no_secret, mode, outputs, read_json, token_endpoint};
 
 /// The keychain secret of `profile`, read with `secret-tool` as any other program would.
 fn secret_tool_lookup(profile: &str) -> Option<serde_json::Value> {
@@ -143,11 +143,7 @@ fn no_keychain_service_is_exit_8_with_a_hint_never_a_silent_fallback() {
 #[test]
 fn a_rotated_token_the_keychain_refuses_goes_to_the_rescue_file() {
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.path("/connect/token");
-        then.status(200)
-            .json_body(token_response("rt-must-not-be-lost"));
-    });
+    token_endpoint(&server, "rt-must-not-be-lost");
     let sandbox = Sandbox::new();
     let mut command = sandbox.amtoken_for(&server.base_url());
     without_dbus(&mut command, &sandbox);

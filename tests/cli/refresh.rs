@@ -8,7 +8,7 @@ use httpmock::MockServer;
 
 use crate::util::{
     CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Sandbox, assert_no_secret, outputs, read_json,
-    token_response,
+    token_endpoint, token_response,
 };
 
 /// A sandbox with [`REFRESH_TOKEN`] stored for the mock server's issuer.
@@ -447,10 +447,7 @@ fn plain_http_to_a_remote_host_is_refused_before_connecting() {
 #[test]
 fn a_fresh_cached_token_means_no_request_unless_forced() {
     let server = MockServer::start();
-    let mock = server.mock(|when, then| {
-        when.path("/connect/token");
-        then.status(200).json_body(token_response("rt-forced"));
-    });
+    let mock = token_endpoint(&server, "rt-forced");
     let sandbox = logged_in(&server);
     sandbox.cache_token("default", &server.base_url(), "cached.access.token", 3600);
     let output = sandbox
@@ -590,10 +587,7 @@ fn an_answer_without_refresh_token_or_expires_in_keeps_the_stored_token_and_uses
 fn a_client_secret_file_readable_by_others_gets_a_warning() {
     use std::os::unix::fs::PermissionsExt as _;
     let server = MockServer::start();
-    server.mock(|when, then| {
-        when.path("/connect/token");
-        then.status(200).json_body(token_response("rt"));
-    });
+    token_endpoint(&server, "rt");
     let sandbox = logged_in(&server);
     let secret_file = sandbox.path("secret.txt");
     std::fs::write(&secret_file, "from-the-file\n").unwrap();

@@ -194,3 +194,15 @@ pub fn token_response(refresh_token: &str) -> serde_json::Value {
         "id_token": "ignored-extra-field",
     })
 }
+
+/// A token endpoint on `server` that answers every request with [`token_response`].
+pub fn token_endpoint<'a>(
+    server: &'a httpmock::MockServer,
+    refresh_token: &str,
+) -> httpmock::Mock<'a> {
+    let body = token_response(refresh_token);
+    server.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).json_body(body);
+    })
+}
