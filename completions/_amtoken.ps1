@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a valid access token, refreshing only when needed')
             [CompletionResult]::new('header', 'header', [CompletionResultType]::ParameterValue, 'Print `Authorization: Bearer <token>`, refreshing only when needed')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is stored for the profile, offline')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s tokens')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a JWT and show its header, claims and expiry')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -189,6 +190,30 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'amtoken;logout' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
+            [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
+            [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Redirect URI registered for the client')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes to ask for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the refresh token is kept [default: keyring]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout for each request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another amtoken holding the profile lock [default: 30s]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'amtoken;decode' {
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Print only the value of claim NAME')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
@@ -246,6 +271,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a valid access token, refreshing only when needed')
             [CompletionResult]::new('header', 'header', [CompletionResultType]::ParameterValue, 'Print `Authorization: Bearer <token>`, refreshing only when needed')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is stored for the profile, offline')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s tokens')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a JWT and show its header, claims and expiry')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -264,6 +290,9 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             break
         }
         'amtoken;help;status' {
+            break
+        }
+        'amtoken;help;logout' {
             break
         }
         'amtoken;help;decode' {

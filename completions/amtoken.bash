@@ -31,6 +31,9 @@ _amtoken() {
             amtoken,help)
                 cmd="amtoken__subcmd__help"
                 ;;
+            amtoken,logout)
+                cmd="amtoken__subcmd__logout"
+                ;;
             amtoken,refresh)
                 cmd="amtoken__subcmd__refresh"
                 ;;
@@ -55,6 +58,9 @@ _amtoken() {
             amtoken__subcmd__help,help)
                 cmd="amtoken__subcmd__help__subcmd__help"
                 ;;
+            amtoken__subcmd__help,logout)
+                cmd="amtoken__subcmd__help__subcmd__logout"
+                ;;
             amtoken__subcmd__help,refresh)
                 cmd="amtoken__subcmd__help__subcmd__refresh"
                 ;;
@@ -71,7 +77,7 @@ _amtoken() {
 
     case "${cmd}" in
         amtoken)
-            opts="-p -v -h -V --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version exchange refresh token header status decode completions help"
+            opts="-p -v -h -V --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version exchange refresh token header status logout decode completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,7 +483,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__help)
-            opts="exchange refresh token header status decode completions help"
+            opts="exchange refresh token header status logout decode completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -560,6 +566,20 @@ _amtoken() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        amtoken__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         amtoken__subcmd__help__subcmd__refresh)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -595,6 +615,80 @@ _amtoken() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        amtoken__subcmd__logout)
+            opts="-p -v -h -V --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "post basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

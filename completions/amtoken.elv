@@ -44,6 +44,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand token 'Print a valid access token, refreshing only when needed'
             cand header 'Print `Authorization: Bearer <token>`, refreshing only when needed'
             cand status 'Show what is stored for the profile, offline'
+            cand logout 'Forget the profile''s tokens'
             cand decode 'Decode a JWT and show its header, claims and expiry'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -180,6 +181,29 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'amtoken;logout'= {
+            cand --color 'When to colour output'
+            cand -p 'Profile: which stored tokens and config-file table to use'
+            cand --profile 'Profile: which stored tokens and config-file table to use'
+            cand --issuer 'Authorization server [default: https://identity.approvalmax.com]'
+            cand --token-url 'Token endpoint [default: {issuer}/connect/token]'
+            cand --client-id 'OAuth client id (required for grants)'
+            cand --client-secret-file 'Read the client secret from PATH (`-` = standard input)'
+            cand --client-auth 'How the client authenticates at the token endpoint [default: post]'
+            cand --redirect-uri 'Redirect URI registered for the client'
+            cand --scope 'Space-separated scopes to ask for'
+            cand --store 'Where the refresh token is kept [default: keyring]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]'
+            cand --timeout 'Network timeout for each request, e.g. 30s, 2m [default: 30s]'
+            cand --lock-timeout 'How long to wait for another amtoken holding the profile lock [default: 30s]'
+            cand --cacert 'Extra CA certificates (PEM) to trust, besides the system store'
+            cand -v 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+            cand --verbose 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'amtoken;decode'= {
             cand --claim 'Print only the value of claim NAME'
             cand --color 'When to colour output'
@@ -235,6 +259,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand token 'Print a valid access token, refreshing only when needed'
             cand header 'Print `Authorization: Bearer <token>`, refreshing only when needed'
             cand status 'Show what is stored for the profile, offline'
+            cand logout 'Forget the profile''s tokens'
             cand decode 'Decode a JWT and show its header, claims and expiry'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -248,6 +273,8 @@ set edit:completion:arg-completer[amtoken] = {|@words|
         &'amtoken;help;header'= {
         }
         &'amtoken;help;status'= {
+        }
+        &'amtoken;help;logout'= {
         }
         &'amtoken;help;decode'= {
         }

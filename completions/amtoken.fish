@@ -50,6 +50,7 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "refresh" -d 'Renew 
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "logout" -d 'Forget the profile\'s tokens'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -187,6 +188,27 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l all -d 'Every
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l claim -d 'Print only the value of claim NAME' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
@@ -232,11 +254,12 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "logout" -d 'Forget the profile\'s tokens'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -151,6 +151,12 @@ pub enum Command {
     /// nothing is stored.
     Status(StatusArgs),
 
+    /// Forget the profile's tokens
+    ///
+    /// Deletes the stored refresh token, the cached access token and any rescue file, under
+    /// the profile lock. Nothing stored is not an error.
+    Logout(LogoutArgs),
+
     /// Decode a JWT and show its header, claims and expiry
     ///
     /// Reads the token from the argument, or from standard input when the argument is absent or
@@ -223,6 +229,10 @@ pub struct StatusArgs {
     #[arg(long)]
     pub all: bool,
 }
+
+/// `amtoken logout`
+#[derive(Debug, Args)]
+pub struct LogoutArgs {}
 
 /// `amtoken decode`
 #[derive(Debug, Args)]
@@ -312,31 +322,27 @@ pub enum ClientAuth {
     Basic,
 }
 
-/// Parses a duration: a number with a unit `s`, `m` or `h` (`90s`, `5m`, `1h`); a bare number
-/// means seconds.
+/// The longest duration any flag takes: beyond it a deadline is no longer a deadline, and far
+/// beyond it the clock overflows.
+pub const MAX_DURATION: Duration = Duration::from_secs(7 * 86_400);
+
+/// Parses a duration: a number with a unit (`90s`, `5m`, `1h`, `1h30m`, `500ms`), or a bare
+/// number of seconds; at most [`MAX_DURATION`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let unit_seconds = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        other => {
-            return Err(format!(
-                "unknown unit {other:?} in {text:?}: use s, m or h, e.g. 90s, 5m, 1h"
-            ));
-        }
+    let duration = if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        text.parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| format!("{text:?} is too long a duration: at most 7d"))?
+    } else {
+        humantime::parse_duration(text).map_err(|error| {
+            format!("{text:?} is not a duration ({error}): use e.g. 90s, 5m, 1h30m")
+        })?
     };
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration: use e.g. 90s, 5m, 1h"))?;
-    number
-        .checked_mul(unit_seconds)
-        .map(Duration::from_secs)
-        .ok_or_else(|| format!("{text:?} is too long a duration"))
+    if duration > MAX_DURATION {
+        return Err(format!("{text:?} is too long a duration: at most 7d"));
+    }
+    Ok(duration)
 }
 
 #[cfg(test)]
@@ -361,14 +367,19 @@ mod tests {
             ("90s", Some(90)),
             ("5m", Some(300)),
             ("1h", Some(3600)),
+            ("1h30m", Some(5400)),
             ("42", Some(42)),
             ("0", Some(0)),
-            ("5 m", Some(300)),
-            ("5d", None),
+            ("7d", Some(7 * 86_400)),
+            ("8d", None),
+            ("5x", None),
             ("m", None),
             ("-5s", None),
             ("", None),
             ("99999999999999999999h", None),
+            ("9300000000000000000s", None),
+            ("9300000000000000000", None),
+            ("99999999999999999999", None),
         ];
         for (text, seconds) in cases {
             assert_eq!(

@@ -7,11 +7,15 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use clap::ValueEnum;
 use serde::Deserialize;
 
 use crate::cli::{ClientAuth, GlobalArgs, StoreKind};
+use crate::http::TransportOptions;
+use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
 use crate::secret::Secret;
+use crate::store::{Backend, StoreSettings};
 
 /// The ApprovalMax production issuer.
 pub const DEFAULT_ISSUER: &str = "https://identity.approvalmax.com";
@@ -22,26 +26,27 @@ const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a keychain call may take before it counts as unavailable.
 const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Everything a command needs to know, resolved once.
+/// Everything a command needs to know, resolved once, in the domain's own types.
 #[derive(Debug)]
 pub struct Settings {
     /// The profile: names the store entry, the cache file and the lock.
     pub profile: String,
-    /// The authorization server, without a trailing slash.
-    pub issuer: String,
-    /// The token endpoint.
-    pub token_url: String,
-    /// The OAuth client id; required for grants.
+    /// The configured authorization server, without a trailing slash. `None`: the one the
+    /// stored record was obtained from, else [`DEFAULT_ISSUER`].
+    pub issuer: Option<String>,
+    /// The configured token endpoint; `None`: `{issuer}/connect/token`.
+    pub token_url: Option<String>,
+    /// The configured OAuth client id. `None`: the stored record's; grants need one.
     pub client_id: Option<String>,
     /// Client authentication at the token endpoint.
-    pub client_auth: ClientAuth,
+    pub client_auth: ClientAuthMethod,
     /// The redirect URI registered for the client.
     pub redirect_uri: Option<String>,
     /// Space-separated scopes to ask for.
     pub scope: String,
     /// Which credential store keeps the refresh token.
-    pub store: StoreKind,
-    /// Connect and total timeout of each request.
+    pub store: Backend,
+    /// The total time one request may take.
     pub timeout: Duration,
     /// How long to wait for the profile lock.
     pub lock_timeout: Duration,
@@ -53,9 +58,10 @@ pub struct Settings {
     pub verbose: bool,
     /// Where files live.
     pub paths: Paths,
-    /// The profile names of the config file, for `status --all`.
-    pub config_profiles: Vec<String>,
     client_secret_file: Option<PathBuf>,
+    flags: Flags,
+    config: ConfigFile,
+    config_path: PathBuf,
 }
 
 /// What went wrong while resolving settings; every case is exit 3 except a missing home.
@@ -72,14 +78,17 @@ pub enum ConfigError {
         "config file {path} has a client_secret in [profiles.{profile}]: a client secret does not belong in the config file"
     )]
     SecretInConfig { path: PathBuf, profile: String },
-    #[error("invalid {key} {value:?} in [profiles.{profile}] of {path}: expected keyring or file")]
-    BadStore {
+    #[error("invalid {key} {value:?} in [profiles.{profile}] of {path}: expected {expected}")]
+    BadValue {
         path: PathBuf,
         profile: String,
         key: &'static str,
         value: String,
+        expected: String,
     },
-    #[error("invalid profile name {0:?}: use letters, digits, '.', '_' and '-'")]
+    #[error(
+        "invalid profile name {0:?}: use letters, digits, '.', '_' and '-', not starting with '.' or ending in '.rescue'"
+    )]
     BadProfile(String),
     #[error("no client id is set")]
     MissingClientId,
@@ -97,7 +106,7 @@ pub enum ConfigError {
 }
 
 /// The `[profiles.NAME]` table. `client_secret` is read only to refuse it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProfileTable {
     issuer: Option<String>,
@@ -120,96 +129,104 @@ struct ConfigFile {
     profiles: BTreeMap<String, ProfileTable>,
 }
 
+/// The settings flags as given (each already merged with its environment variable by clap),
+/// kept so that other profiles can be resolved without the command line.
+#[derive(Debug, Clone)]
+struct Flags {
+    profile: Option<String>,
+    issuer: Option<String>,
+    token_url: Option<String>,
+    client_id: Option<String>,
+    client_auth: Option<ClientAuth>,
+    redirect_uri: Option<String>,
+    scope: Option<String>,
+    store: Option<StoreKind>,
+    client_secret_file: Option<PathBuf>,
+    timeout: Option<Duration>,
+    lock_timeout: Option<Duration>,
+    cacert: Option<PathBuf>,
+    verbose: bool,
+}
+
 impl Settings {
-    /// Resolves the global flags (already merged with their environment variables by clap)
-    /// against the config file and the defaults.
+    /// Resolves the global flags against the config file and the defaults, in the current
+    /// user's directories.
     pub fn resolve(args: &GlobalArgs) -> Result<Settings, ConfigError> {
         let paths = Paths::from_environment().map_err(ConfigError::Home)?;
-        let (config_file, explicit) = match &args.config {
+        Settings::resolve_in(args, paths)
+    }
+
+    /// [`Settings::resolve`] with the directories given.
+    pub fn resolve_in(args: &GlobalArgs, paths: Paths) -> Result<Settings, ConfigError> {
+        let (config_path, explicit) = match &args.config {
             Some(path) => (path.clone(), true),
             None => (paths.config_file(), false),
         };
-        let mut file = read_config_file(&config_file, explicit)?;
-        let profile = args.profile.clone().unwrap_or_else(|| "default".into());
-        if !paths::is_valid_profile_name(&profile) {
-            return Err(ConfigError::BadProfile(profile));
-        }
-        for (name, table) in &file.profiles {
+        let config = read_config_file(&config_path, explicit)?;
+        for (name, table) in &config.profiles {
             if table.client_secret.is_some() {
                 return Err(ConfigError::SecretInConfig {
-                    path: config_file.clone(),
+                    path: config_path.clone(),
                     profile: name.clone(),
                 });
             }
         }
-        let config_profiles = file.profiles.keys().cloned().collect();
-        let table = file.profiles.remove(&profile).unwrap_or_default();
-        let bad_value = |key: &'static str, value: &str| ConfigError::BadStore {
-            path: config_file.clone(),
-            profile: profile.clone(),
-            key,
-            value: value.to_string(),
-        };
-
-        let issuer = args
-            .issuer
-            .clone()
-            .or(table.issuer)
-            .unwrap_or_else(|| DEFAULT_ISSUER.into())
-            .trim_end_matches('/')
-            .to_string();
-        let store = match (args.store, table.store.as_deref()) {
-            (Some(store), _) => store,
-            (None, None) => StoreKind::Keyring,
-            (None, Some("keyring")) => StoreKind::Keyring,
-            (None, Some("file")) => StoreKind::File,
-            (None, Some(other)) => return Err(bad_value("store", other)),
-        };
-        let client_auth = match (args.client_auth, table.client_auth.as_deref()) {
-            (Some(auth), _) => auth,
-            (None, None) | (None, Some("post")) => ClientAuth::Post,
-            (None, Some("basic")) => ClientAuth::Basic,
-            (None, Some(other)) => {
-                return Err(ConfigError::Parse {
-                    path: config_file.clone(),
-                    message: format!(
-                        "client_auth {other:?} in [profiles.{profile}]: expected post or basic"
-                    ),
-                });
-            }
-        };
-        Ok(Settings {
-            token_url: args
-                .token_url
-                .clone()
-                .or(table.token_url)
-                .unwrap_or_else(|| format!("{issuer}/connect/token")),
-            client_id: args.client_id.clone().or(table.client_id),
-            redirect_uri: args.redirect_uri.clone().or(table.redirect_uri),
-            scope: args
-                .scope
-                .clone()
-                .or(table.scope)
-                .unwrap_or_else(|| DEFAULT_SCOPE.into()),
-            issuer,
-            client_auth,
-            store,
-            timeout: args.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            lock_timeout: args.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
-            keychain_timeout: KEYCHAIN_TIMEOUT,
+        let flags = Flags {
+            profile: args.profile.clone(),
+            issuer: args.issuer.clone(),
+            token_url: args.token_url.clone(),
+            client_id: args.client_id.clone(),
+            client_auth: args.client_auth,
+            redirect_uri: args.redirect_uri.clone(),
+            scope: args.scope.clone(),
+            store: args.store,
+            client_secret_file: args.client_secret_file.clone(),
+            timeout: args.timeout,
+            lock_timeout: args.lock_timeout,
             cacert: args.cacert.clone(),
             verbose: args.verbose,
-            paths,
-            config_profiles,
-            client_secret_file: args.client_secret_file.clone(),
-            profile,
-        })
+        };
+        let profile = flags.profile.clone().unwrap_or_else(|| "default".into());
+        resolve_profile(flags, config, config_path, paths, profile)
     }
 
-    /// The client id, which every grant needs.
-    pub fn require_client_id(&self) -> Result<&str, ConfigError> {
+    /// The same flags and config file, for another profile (`status --all`): the file is not
+    /// read again.
+    pub fn for_profile(&self, profile: &str) -> Result<Settings, ConfigError> {
+        let config = ConfigFile {
+            profiles: self.config.profiles.clone(),
+        };
+        resolve_profile(
+            self.flags.clone(),
+            config,
+            self.config_path.clone(),
+            self.paths.clone(),
+            profile.to_string(),
+        )
+    }
+
+    /// The profiles named in the config file.
+    pub fn config_profiles(&self) -> impl Iterator<Item = &str> {
+        self.config.profiles.keys().map(String::as_str)
+    }
+
+    /// The configured issuer, else the default one.
+    pub fn issuer_or_default(&self) -> &str {
+        self.issuer.as_deref().unwrap_or(DEFAULT_ISSUER)
+    }
+
+    /// The token endpoint of `issuer`, unless one is configured.
+    pub fn token_url_for(&self, issuer: &str) -> String {
+        self.token_url
+            .clone()
+            .unwrap_or_else(|| format!("{issuer}/connect/token"))
+    }
+
+    /// The configured client id, or the one given (the stored record's).
+    pub fn client_id_or<'a>(&'a self, stored: Option<&'a str>) -> Result<&'a str, ConfigError> {
         self.client_id
             .as_deref()
+            .or(stored)
             .filter(|id| !id.is_empty())
             .ok_or(ConfigError::MissingClientId)
     }
@@ -220,6 +237,36 @@ impl Settings {
             .as_deref()
             .filter(|uri| !uri.is_empty())
             .ok_or(ConfigError::MissingRedirectUri)
+    }
+
+    /// What opening the profile's store needs.
+    pub fn store_settings(&self) -> StoreSettings {
+        StoreSettings {
+            backend: self.store,
+            profile: self.profile.clone(),
+            paths: self.paths.clone(),
+            keychain_timeout: self.keychain_timeout,
+        }
+    }
+
+    /// The store's name as `--store` spells it.
+    pub fn store_name(&self) -> String {
+        let kind = match self.store {
+            Backend::Keyring => StoreKind::Keyring,
+            Backend::File => StoreKind::File,
+        };
+        kind.to_possible_value()
+            .map(|value| value.get_name().to_string())
+            .unwrap_or_default()
+    }
+
+    /// How the transport is set up.
+    pub fn transport_options(&self) -> TransportOptions<'_> {
+        TransportOptions {
+            timeout: self.timeout,
+            cacert: self.cacert.as_deref(),
+            verbose: self.verbose,
+        }
     }
 
     /// Whether the client secret will be read from standard input.
@@ -259,6 +306,91 @@ impl Settings {
             return Err(ConfigError::EmptySecret(path.display().to_string()));
         }
         Ok(Some(Secret::new(secret)))
+    }
+}
+
+/// flag > environment (already in the flag) > `[profiles.NAME]` > default, for one profile.
+fn resolve_profile(
+    flags: Flags,
+    config: ConfigFile,
+    config_path: PathBuf,
+    paths: Paths,
+    profile: String,
+) -> Result<Settings, ConfigError> {
+    if !paths::is_valid_profile_name(&profile) {
+        return Err(ConfigError::BadProfile(profile));
+    }
+    let table = config.profiles.get(&profile).cloned().unwrap_or_default();
+    let bad_value = |key: &'static str, value: &str, expected: String| ConfigError::BadValue {
+        path: config_path.clone(),
+        profile: profile.clone(),
+        key,
+        value: value.to_string(),
+        expected,
+    };
+    let store = match (flags.store, table.store.as_deref()) {
+        (Some(kind), _) => kind,
+        (None, None) => StoreKind::Keyring,
+        (None, Some(text)) => StoreKind::from_str(text, false)
+            .map_err(|_| bad_value("store", text, one_of::<StoreKind>()))?,
+    };
+    let client_auth = match (flags.client_auth, table.client_auth.as_deref()) {
+        (Some(auth), _) => auth,
+        (None, None) => ClientAuth::Post,
+        (None, Some(text)) => ClientAuth::from_str(text, false)
+            .map_err(|_| bad_value("client_auth", text, one_of::<ClientAuth>()))?,
+    };
+    Ok(Settings {
+        issuer: flags
+            .issuer
+            .clone()
+            .or(table.issuer)
+            .map(|issuer| issuer.trim_end_matches('/').to_string()),
+        token_url: flags.token_url.clone().or(table.token_url),
+        client_id: flags
+            .client_id
+            .clone()
+            .or(table.client_id)
+            .filter(|id| !id.is_empty()),
+        client_auth: match client_auth {
+            ClientAuth::Post => ClientAuthMethod::Post,
+            ClientAuth::Basic => ClientAuthMethod::Basic,
+        },
+        redirect_uri: flags.redirect_uri.clone().or(table.redirect_uri),
+        scope: flags
+            .scope
+            .clone()
+            .or(table.scope)
+            .unwrap_or_else(|| DEFAULT_SCOPE.into()),
+        store: match store {
+            StoreKind::Keyring => Backend::Keyring,
+            StoreKind::File => Backend::File,
+        },
+        timeout: flags.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        lock_timeout: flags.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+        keychain_timeout: KEYCHAIN_TIMEOUT,
+        cacert: flags.cacert.clone(),
+        verbose: flags.verbose,
+        paths,
+        client_secret_file: flags.client_secret_file.clone(),
+        profile,
+        flags,
+        config,
+        config_path,
+    })
+}
+
+/// `keyring or file`: the names of a value enum, as the CLI spells them.
+fn one_of<T: ValueEnum>() -> String {
+    let names: Vec<String> = T::value_variants()
+        .iter()
+        .filter_map(|variant| variant.to_possible_value())
+        .map(|value| value.get_name().to_string())
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -343,6 +475,12 @@ mod tests {
             error.starts_with("line 3, column 1: unknown field `clientid`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn value_names_come_from_the_cli() {
+        assert_eq!(one_of::<StoreKind>(), "keyring or file");
+        assert_eq!(one_of::<ClientAuth>(), "post or basic");
     }
 
     #[test]

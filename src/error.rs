@@ -2,13 +2,14 @@
 //! and [`report`]. This is the only file that knows the exit numbers.
 
 use std::fmt;
-use std::io::Write as _;
 
 use crate::config::ConfigError;
-use crate::http::HttpError;
+use crate::http::{HttpError, HttpFailure};
 use crate::jwt::JwtError;
-use crate::store::StoreError;
-use crate::store::lock::LockError;
+use crate::oauth::callback::CallbackError;
+use crate::oauth::{ErrorCode, OAuthError};
+use crate::output;
+use crate::store::{LockError, StoreError};
 
 /// What kind of failure ended the run; each maps to one documented exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,19 @@ impl Error {
         }
     }
 
+    /// Sets the hint when there is one.
+    fn maybe_hint(self, hint: Option<&str>) -> Self {
+        match hint {
+            Some(hint) => self.hint(hint),
+            None => self,
+        }
+    }
+
+    /// The hint, if any.
+    pub fn hint_text(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
     /// The kind, for tests and for commands that react to one kind.
     pub fn kind(&self) -> Kind {
         self.kind
@@ -143,55 +157,92 @@ impl From<ConfigError> for Error {
             ),
             _ => None,
         };
-        let error = Error::new(Kind::InvalidInput, error);
-        match hint {
-            Some(hint) => error.hint(hint),
-            None => error,
-        }
+        Error::new(Kind::InvalidInput, error).maybe_hint(hint)
     }
 }
 
 impl From<HttpError> for Error {
     fn from(error: HttpError) -> Self {
-        let kind = if matches!(error, HttpError::Setup(_)) {
-            Kind::Internal
-        } else if error.is_bad_setting() {
-            Kind::InvalidInput
-        } else if error.is_transient() {
-            Kind::Network
-        } else if error.oauth_error() == Some("invalid_grant") {
-            Kind::ReauthorizationNeeded
-        } else {
-            Kind::ServerRefused
+        let (kind, hint) = match (&error, error.failure()) {
+            (HttpError::InsecureUrl { .. }, _) => (
+                Kind::InvalidInput,
+                Some("use an https:// URL; plain http is only for loopback hosts"),
+            ),
+            (_, HttpFailure::BadSetting) => (Kind::InvalidInput, None),
+            (_, HttpFailure::Setup) => (Kind::Internal, None),
+            (HttpError::Certificate { .. }, _) => (
+                Kind::Network,
+                Some("if the server uses a private CA, pass --cacert FILE (PEM)"),
+            ),
+            (_, HttpFailure::Network) => (
+                Kind::Network,
+                Some("this is likely temporary: try again later"),
+            ),
+            // Only the token endpoint is read so far; an answer over its cap is not a token
+            // response.
+            (_, HttpFailure::TooLarge) => (Kind::ServerRefused, None),
         };
-        let certificate = matches!(error, HttpError::Certificate { .. });
-        let hint = match kind {
-            Kind::Network if certificate => {
-                Some("if the server uses a private CA, pass --cacert FILE (PEM)")
-            }
-            Kind::Network => Some("this is likely temporary: try again later"),
-            Kind::ServerRefused if error.oauth_error() == Some("invalid_client") => {
-                Some("check the client id and client secret")
-            }
-            _ => None,
+        Error::new(kind, error).maybe_hint(hint)
+    }
+}
+
+impl From<OAuthError> for Error {
+    fn from(error: OAuthError) -> Self {
+        let error = match error {
+            OAuthError::Http(http) => return Error::from(http),
+            other => other,
         };
-        let error = Error::new(kind, error);
-        match hint {
-            Some(hint) => error.hint(hint),
-            None => error,
-        }
+        let (kind, hint) = match &error {
+            // Returned above: a transport failure is classified by the transport.
+            OAuthError::Http(_) => (Kind::Internal, None),
+            OAuthError::ServerTrouble { .. } => (
+                Kind::Network,
+                Some("this is likely temporary: try again later"),
+            ),
+            OAuthError::Refused { code, .. } if code.needs_reauthorization() => {
+                (Kind::ReauthorizationNeeded, None)
+            }
+            OAuthError::Refused {
+                code: ErrorCode::InvalidClient,
+                ..
+            } => (
+                Kind::ServerRefused,
+                Some("check the client id and client secret"),
+            ),
+            OAuthError::Refused { .. }
+            | OAuthError::Redirect { .. }
+            | OAuthError::InvalidResponse { .. } => (Kind::ServerRefused, None),
+        };
+        Error::new(kind, error).maybe_hint(hint)
+    }
+}
+
+impl From<CallbackError> for Error {
+    fn from(error: CallbackError) -> Self {
+        let (kind, hint) = match &error {
+            CallbackError::Refused { .. } => (
+                Kind::ReauthorizationNeeded,
+                "authorize again; if it keeps failing, check the client's redirect URI and scopes",
+            ),
+            CallbackError::StateMismatch { .. } => (
+                Kind::ReauthorizationNeeded,
+                "this callback does not belong to your authorize request: authorize again",
+            ),
+            _ => (
+                Kind::InvalidInput,
+                "paste the whole URL the browser landed on, or just the code",
+            ),
+        };
+        Error::new(kind, error).hint(hint)
     }
 }
 
 impl From<StoreError> for Error {
     fn from(error: StoreError) -> Self {
-        let keychain = error.is_keychain();
-        let error = Error::new(Kind::StoreUnavailable, error);
-        if keychain {
-            error.hint("unlock the keychain, or keep tokens in a 0600 file with --store file")
-        } else {
-            error
-        }
+        let hint = error
+            .is_keychain()
+            .then_some("unlock the keychain, or keep tokens in a 0600 file with --store file");
+        Error::new(Kind::StoreUnavailable, error).maybe_hint(hint)
     }
 }
 
@@ -211,13 +262,18 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// How a run ended when it did not fail: 0, or a code a command passes through (`exec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitStatus(pub u8);
+
+impl ExitStatus {
+    /// Exit 0.
+    pub const SUCCESS: ExitStatus = ExitStatus(0);
+}
+
 /// Prints `amtoken: error: …` and the hint on stderr; returns the exit code.
 pub fn report(error: &Error) -> u8 {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "amtoken: error: {}", error.message());
-    if let Some(hint) = &error.hint {
-        let _ = writeln!(stderr, "hint: {hint}");
-    }
+    output::error_lines(&error.message(), error.hint.as_deref());
     error.kind.exit_code()
 }
 

@@ -13,6 +13,9 @@ use serde_json::{Map, Value};
 /// Tokens longer than this are refused before any work is done.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
 
+/// The claim of an ApprovalMax access token that names the connection the user granted.
+pub const APPROVALMAX_CONNECTION_CLAIM: &str = "https://www.approvalmax.com/connection";
+
 /// The time claims that get a reading of their own, in display order.
 pub const TIME_CLAIMS: [&str; 4] = ["nbf", "exp", "iat", "auth_time"];
 
@@ -51,6 +54,10 @@ pub enum JwtError {
     NotText { byte: u8, offset: usize },
     #[error("the token is encrypted (JWE, 5 segments) and cannot be read without the key")]
     Encrypted,
+    #[error(
+        "not a JWT: this is an opaque token (no dots), which only the server that issued it can read"
+    )]
+    Opaque,
     #[error("expected 3 segments separated by dots (header.payload.signature), found {0}")]
     SegmentCount(usize),
     #[error("the {0} segment is empty")]
@@ -165,6 +172,7 @@ pub fn decode(input: &str) -> Result<Jwt, JwtError> {
     let segments: Vec<&str> = token.split('.').collect();
     match segments.len() {
         3 => {}
+        1 => return Err(JwtError::Opaque),
         5 => return Err(JwtError::Encrypted),
         n => return Err(JwtError::SegmentCount(n)),
     }
@@ -459,7 +467,8 @@ mod tests {
         let cases: Vec<(String, JwtError)> = vec![
             ("".into(), JwtError::Empty),
             ("  \n ".into(), JwtError::Empty),
-            ("abc".into(), JwtError::SegmentCount(1)),
+            ("abc".into(), JwtError::Opaque),
+            ("2YotnFZFEjr1zCsicMWpAA".into(), JwtError::Opaque),
             (format!("{good}.{good}"), JwtError::SegmentCount(2)),
             (format!("{good}.{good}.a.b"), JwtError::SegmentCount(4)),
             ("a.b.c.d.e".into(), JwtError::Encrypted),

@@ -8,17 +8,21 @@ mod config;
 pub mod error;
 mod http;
 pub mod jwt;
+mod oauth;
 pub mod output;
 mod paths;
 pub mod secret;
+mod session;
 mod store;
 
 use cli::{Cli, Command, OutputFormat};
 use config::Settings;
+use error::ExitStatus;
 
-/// Sends the parsed command line to its subcommand. Settings are resolved only for the commands
-/// that use them, so `decode` and `completions` work whatever the config file says.
-pub fn run(cli: Cli) -> error::Result<()> {
+/// Sends the parsed command line to its subcommand and returns how the run ended. Settings are
+/// resolved only for the commands that use them, so `decode` and `completions` work whatever
+/// the config file says.
+pub fn run(cli: Cli) -> error::Result<ExitStatus> {
     let color = output::use_color(cli.global.color.forced());
     let settings = || Settings::resolve(&cli.global);
     match &cli.command {
@@ -26,8 +30,10 @@ pub fn run(cli: Cli) -> error::Result<()> {
         Command::Refresh(args) => commands::refresh::run(args, &settings()?),
         Command::Token(args) => commands::token::run(args, &settings()?, OutputFormat::Raw),
         Command::Header(args) => commands::token::run(args, &settings()?, OutputFormat::Header),
-        Command::Status(args) => commands::status::run(args, &cli.global, &settings()?),
+        Command::Status(args) => commands::status::run(args, &settings()?),
+        Command::Logout(args) => commands::logout::run(args, &settings()?),
         Command::Decode(args) => commands::decode::run(args, color),
         Command::Completions(args) => commands::completions::run(args),
-    }
+    }?;
+    Ok(ExitStatus::SUCCESS)
 }

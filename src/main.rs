@@ -7,7 +7,7 @@ use clap::Parser as _;
 fn main() -> ExitCode {
     let cli = amtoken::cli::Cli::parse();
     match amtoken::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status.0),
         Err(error) => ExitCode::from(amtoken::error::report(&error)),
     }
 }

@@ -1,5 +1,7 @@
 //! Everything that reaches the terminal: the colour decision, stdout writes that survive a
-//! closed pipe, warnings on stderr, pretty (optionally coloured) JSON and time formatting.
+//! closed pipe, warnings, notes and the error line on stderr, pretty (optionally coloured) JSON
+//! and time formatting. The only module allowed to print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{self, IsTerminal as _, Write as _};
 
@@ -37,6 +39,87 @@ pub fn warn(message: impl std::fmt::Display) {
 /// A note on stderr (summaries, progress), never on stdout.
 pub fn note(message: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+/// The error report: `amtoken: error: …` and maybe one `hint: …` line, on stderr.
+pub fn error_lines(message: &str, hint: Option<&str>) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "amtoken: error: {message}");
+    if let Some(hint) = hint {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+}
+
+/// How a token is printed on stdout (`--output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFormat {
+    /// The access token alone.
+    Raw,
+    /// `Authorization: Bearer <token>`.
+    Header,
+    /// One JSON object.
+    Json,
+    /// `export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`.
+    Env,
+    /// Nothing.
+    None,
+}
+
+/// What [`render_token`] shows of a token.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenView<'a> {
+    pub access_token: &'a str,
+    pub token_type: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub scope: &'a str,
+    pub profile: &'a str,
+}
+
+/// The `--output` text for a token (empty for `none`).
+pub fn render_token(format: TokenFormat, token: &TokenView<'_>, now: DateTime<Utc>) -> String {
+    let access_token = token.access_token;
+    match format {
+        TokenFormat::Raw => format!("{access_token}\n"),
+        TokenFormat::Header => format!("Authorization: Bearer {access_token}\n"),
+        TokenFormat::Json => {
+            #[derive(Serialize)]
+            struct TokenJson<'a> {
+                access_token: &'a str,
+                token_type: &'a str,
+                expires_at: String,
+                expires_at_unix: i64,
+                expires_in: i64,
+                scope: &'a str,
+                profile: &'a str,
+            }
+            let json = TokenJson {
+                access_token,
+                token_type: token.token_type,
+                expires_at: rfc3339(token.expires_at),
+                expires_at_unix: token.expires_at.timestamp(),
+                expires_in: (token.expires_at - now).num_seconds(),
+                scope: token.scope,
+                profile: token.profile,
+            };
+            format!("{}\n", serde_json::to_string(&json).unwrap_or_default())
+        }
+        TokenFormat::Env => format!(
+            "export AMTOKEN_ACCESS_TOKEN={}\nexport AMTOKEN_EXPIRES_AT={}\n",
+            shell_quote(access_token),
+            shell_quote(&rfc3339(token.expires_at))
+        ),
+        TokenFormat::None => String::new(),
+    }
+}
+
+/// Single-quotes `text` for POSIX shells unless it is plainly safe.
+fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:+/=".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }
 
 /// RFC 3339 in UTC with a `Z`, to the second: `2026-11-25T18:28:17Z`.
@@ -218,6 +301,50 @@ mod tests {
             })
             .collect::<String>();
         assert_eq!(stripped, plain);
+    }
+
+    #[test]
+    fn every_token_format_renders_as_documented() {
+        let at = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        let token = TokenView {
+            access_token: "aaa.bbb.ccc",
+            token_type: "Bearer",
+            expires_at: at("2026-11-25T11:00:00Z"),
+            scope: "read offline_access",
+            profile: "ci",
+        };
+        let cases = [
+            (TokenFormat::Raw, "aaa.bbb.ccc\n"),
+            (TokenFormat::Header, "Authorization: Bearer aaa.bbb.ccc\n"),
+            (
+                TokenFormat::Env,
+                "export AMTOKEN_ACCESS_TOKEN=aaa.bbb.ccc\nexport AMTOKEN_EXPIRES_AT=2026-11-25T11:00:00Z\n",
+            ),
+            (
+                TokenFormat::Json,
+                "{\"access_token\":\"aaa.bbb.ccc\",\"token_type\":\"Bearer\",\"expires_at\":\"2026-11-25T11:00:00Z\",\"expires_at_unix\":1795604400,\"expires_in\":3600,\"scope\":\"read offline_access\",\"profile\":\"ci\"}\n",
+            ),
+            (TokenFormat::None, ""),
+        ];
+        for (format, expected) in cases {
+            assert_eq!(
+                render_token(format, &token, at("2026-11-25T10:00:00Z")),
+                expected,
+                "{format:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn shell_quoting_keeps_odd_values_inert() {
+        assert_eq!(shell_quote("abc.DEF-1"), "abc.DEF-1");
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's $(x)"), r"'it'\''s $(x)'");
+        assert_eq!(shell_quote(""), "''");
     }
 
     #[test]

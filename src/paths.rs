@@ -31,6 +31,16 @@ impl Paths {
         })
     }
 
+    /// The directories under one root, as `$XDG_*_HOME` would place them.
+    #[cfg(test)]
+    pub fn under(root: &Path) -> Self {
+        Paths {
+            config_dir: root.join("config/amtoken"),
+            data_dir: root.join("data/amtoken"),
+            cache_dir: root.join("cache/amtoken"),
+        }
+    }
+
     /// The default config file.
     pub fn config_file(&self) -> PathBuf {
         self.config_dir.join("config.toml")
@@ -84,11 +94,14 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
-/// Profile names become file names: letters, digits, `.`, `_` and `-`, not starting with `.`.
+/// Profile names become file names: letters, digits, `.`, `_` and `-`, not starting with `.`,
+/// and not ending in `.rescue` (profile `x.rescue`'s store file would be profile `x`'s rescue
+/// file).
 pub fn is_valid_profile_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && !name.starts_with('.')
+        && !name.ends_with(".rescue")
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -111,6 +124,7 @@ mod tests {
             "a\\b",
             "x y",
             "é",
+            "x.rescue",
             &"a".repeat(65),
         ] {
             assert!(!is_valid_profile_name(bad), "{bad}");

@@ -170,8 +170,6 @@ fn render_json(token: &Jwt, now: DateTime<Utc>) -> String {
     format!("{}\n", serde_json::to_string(&report).unwrap_or_default())
 }
 
-const CONNECTION_CLAIM: &str = "https://www.approvalmax.com/connection";
-
 fn render_human(token: &Jwt, now: DateTime<Utc>, color: bool) -> String {
     let mut out = String::new();
     out.push_str(&format!(
@@ -197,7 +195,10 @@ fn render_human(token: &Jwt, now: DateTime<Utc>, color: bool) -> String {
         ("Issuer", text(token.claim_str("iss"))),
         ("Subject", text(token.claim_str("sub"))),
         ("Client id", text(token.claim_str("client_id"))),
-        ("Connection", text(token.claim_str(CONNECTION_CLAIM))),
+        (
+            "Connection",
+            text(token.claim_str(jwt::APPROVALMAX_CONNECTION_CLAIM)),
+        ),
     ];
     rows.extend(
         optional

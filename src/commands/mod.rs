@@ -1,9 +1,69 @@
-//! One module per subcommand; each exposes `run`. What several share lives in `shared`.
+//! One short module per subcommand, each a `run` over the session, the JWT module and the
+//! output module. What exchange, refresh and token print is rendered here, in one place.
 
 pub mod completions;
 pub mod decode;
 pub mod exchange;
+pub mod logout;
 pub mod refresh;
-mod shared;
 pub mod status;
 pub mod token;
+
+use chrono::Utc;
+
+use crate::cli::OutputFormat;
+use crate::config::Settings;
+use crate::error::Result;
+use crate::output::{self, TokenFormat, TokenView};
+use crate::store::CachedToken;
+
+/// `--output` as the output module knows it.
+fn token_format(format: OutputFormat) -> TokenFormat {
+    match format {
+        OutputFormat::Raw => TokenFormat::Raw,
+        OutputFormat::Header => TokenFormat::Header,
+        OutputFormat::Json => TokenFormat::Json,
+        OutputFormat::Env => TokenFormat::Env,
+        OutputFormat::None => TokenFormat::None,
+    }
+}
+
+/// Prints `token` on stdout in `format`.
+fn print_token(settings: &Settings, token: &CachedToken, format: OutputFormat) -> Result<()> {
+    let view = TokenView {
+        access_token: token.access_token.expose(),
+        token_type: &token.token_type,
+        expires_at: token.expires_at,
+        scope: &token.scope,
+        profile: &settings.profile,
+    };
+    output::print(&output::render_token(
+        token_format(format),
+        &view,
+        Utc::now(),
+    ))?;
+    Ok(())
+}
+
+/// What `exchange` and `refresh` say: a one-line summary on stderr, and the token on stdout in
+/// the `--output` format asked for.
+fn report_tokens(
+    settings: &Settings,
+    action: &str,
+    token: &CachedToken,
+    format: OutputFormat,
+) -> Result<()> {
+    output::note(format_args!(
+        "amtoken: {action} profile {:?} ({}): access token valid until {} ({}); scopes: {}",
+        settings.profile,
+        settings.store_name(),
+        output::rfc3339(token.expires_at),
+        output::relative(token.seconds_left(Utc::now())),
+        if token.scope.is_empty() {
+            "none"
+        } else {
+            &token.scope
+        }
+    ));
+    print_token(settings, token, format)
+}

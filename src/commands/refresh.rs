@@ -1,16 +1,21 @@
 //! `amtoken refresh [--force]`: the refresh_token grant under the profile lock.
 
 use crate::cli::RefreshArgs;
-use crate::commands::shared::{self, Provenance};
 use crate::config::Settings;
 use crate::error::Result;
+use crate::session::{Freshness, Provenance, Session};
 
 /// Runs `amtoken refresh`.
 pub fn run(args: &RefreshArgs, settings: &Settings) -> Result<()> {
-    let (token, provenance) = shared::valid_token(settings, args.min_ttl, args.force)?;
+    let freshness = if args.force {
+        Freshness::Forced
+    } else {
+        Freshness::AtLeast(args.min_ttl)
+    };
+    let (token, provenance) = Session::open(settings).valid_token(freshness)?;
     let action = match provenance {
         Provenance::Refreshed => "refreshed",
         Provenance::Cached => "no refresh needed for",
     };
-    shared::report(settings, action, &token, args.output)
+    super::report_tokens(settings, action, &token, args.output)
 }

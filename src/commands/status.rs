@@ -7,30 +7,24 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use crate::cli::{GlobalArgs, StatusArgs};
-use crate::commands::shared;
+use crate::cli::StatusArgs;
 use crate::config::Settings;
-use crate::error::{Context as _, Error, Kind, Result};
+use crate::error::{Error, Kind, Result};
 use crate::jwt;
 use crate::output;
-use crate::store::{CachedToken, Record, cache};
+use crate::session::{self, Session};
+use crate::store::{CachedToken, Record};
 
 /// ApprovalMax refresh tokens are believed to die at 30 days; warn a little before.
 const OLD_REFRESH_TOKEN_DAYS: i64 = 25;
-const CONNECTION_CLAIM: &str = "https://www.approvalmax.com/connection";
 
 /// Runs `amtoken status`.
-pub fn run(args: &StatusArgs, global: &GlobalArgs, settings: &Settings) -> Result<()> {
+pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
     let now = Utc::now();
     let reports = if args.all {
         all_profiles(settings)?
             .into_iter()
-            .map(|profile| {
-                let mut global = global.clone();
-                global.profile = Some(profile);
-                let settings = Settings::resolve(&global)?;
-                profile_status(&settings, now)
-            })
+            .map(|profile| profile_status(&settings.for_profile(&profile)?, now))
             .collect::<Result<Vec<_>>>()?
     } else {
         vec![profile_status(settings, now)?]
@@ -71,22 +65,18 @@ fn not_usable(settings: &Settings, all: bool, reports: &[StatusReport]) -> Error
             settings.profile, access.expires_at
         ),
         (false, _) => format!(
-            "nothing is stored for profile {:?} ({})",
+            "not logged in: nothing is stored for profile {:?} ({})",
             settings.profile,
-            shared::open_store(settings).location(&settings.profile)
+            Session::open(settings).store_location()
         ),
     };
-    Error::msg(Kind::NotLoggedIn, message).hint(shared::REAUTHORIZE)
+    Error::msg(Kind::NotLoggedIn, message).hint(session::REAUTHORIZE)
 }
 
 /// Profiles named in the config file, kept in the store, or cached.
 fn all_profiles(settings: &Settings) -> Result<Vec<String>> {
-    let mut profiles: BTreeSet<String> = settings.config_profiles.iter().cloned().collect();
-    profiles.extend(
-        shared::open_store(settings)
-            .profiles()
-            .context("failed to list the stored profiles")?,
-    );
+    let mut profiles: BTreeSet<String> = settings.config_profiles().map(str::to_string).collect();
+    profiles.extend(Session::open(settings).stored_profiles()?);
     if let Ok(entries) = std::fs::read_dir(settings.paths.cache_dir()) {
         profiles.extend(entries.filter_map(|entry| {
             let name = entry.ok()?.file_name().into_string().ok()?;
@@ -102,7 +92,7 @@ struct StatusReport {
     profile: String,
     issuer: String,
     client_id: Option<String>,
-    store: &'static str,
+    store: String,
     store_location: String,
     usable: bool,
     refresh_token: Option<RefreshTokenStatus>,
@@ -132,26 +122,17 @@ struct AccessTokenStatus {
 }
 
 fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusReport> {
-    let store = shared::open_store(settings);
-    let record = store
-        .load(&settings.profile)
-        .context("failed to read the stored refresh token")?;
+    let session = Session::open(settings);
+    let record = session.stored_record()?.map(|loaded| loaded.record);
     let mut warnings = Vec::new();
-    let cached =
-        cache::load(&settings.paths.cache_file(&settings.profile)).unwrap_or_else(|error| {
-            warnings.push(format!("the access-token cache is unreadable: {error}"));
-            None
-        });
-    let client_id = settings.client_id.clone().filter(|id| !id.is_empty());
+    let cached = session.cached_token().unwrap_or_else(|error| {
+        warnings.push(format!("the access-token cache is unreadable: {error}"));
+        None
+    });
     if let Some(record) = &record {
-        check_settings(
-            settings,
-            client_id.as_deref(),
-            &record.issuer,
-            &record.client_id,
-            "refresh token",
-            &mut warnings,
-        );
+        if let Some(mismatch) = session.mismatch(&record.issuer, &record.client_id) {
+            warnings.push(format!("the refresh token was {mismatch}"));
+        }
         let age_days = (now - record.obtained_at).num_days();
         if age_days >= OLD_REFRESH_TOKEN_DAYS {
             warnings.push(format!(
@@ -159,15 +140,10 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
             ));
         }
     }
-    if let Some(cached) = &cached {
-        check_settings(
-            settings,
-            client_id.as_deref(),
-            &cached.issuer,
-            &cached.client_id,
-            "cached access token",
-            &mut warnings,
-        );
+    if let Some(cached) = &cached
+        && let Some(mismatch) = session.mismatch(&cached.issuer, &cached.client_id)
+    {
+        warnings.push(format!("the cached access token was {mismatch}"));
     }
     let claims = cached
         .as_ref()
@@ -186,17 +162,17 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
         issuer: record
             .as_ref()
             .map(|record| record.issuer.clone())
-            .unwrap_or_else(|| settings.issuer.clone()),
+            .unwrap_or_else(|| settings.issuer_or_default().to_string()),
         client_id: record
             .as_ref()
             .map(|record| record.client_id.clone())
-            .or(client_id),
-        store: store.name(),
-        store_location: store.location(&settings.profile),
+            .or_else(|| settings.client_id.clone()),
+        store: settings.store_name(),
+        store_location: session.store_location(),
         usable: record.is_some() || access_valid,
         scopes: scopes(record.as_ref(), cached.as_ref()),
         subject: claim("sub"),
-        connection_id: claim(CONNECTION_CLAIM),
+        connection_id: claim(jwt::APPROVALMAX_CONNECTION_CLAIM),
         refresh_token: record.as_ref().map(|record| RefreshTokenStatus {
             fingerprint: fingerprint(record.refresh_token.expose()),
             issuer: record.issuer.clone(),
@@ -213,25 +189,6 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
         }),
         warnings,
     })
-}
-
-fn check_settings(
-    settings: &Settings,
-    client_id: Option<&str>,
-    issuer: &str,
-    stored_client_id: &str,
-    what: &str,
-    warnings: &mut Vec<String>,
-) {
-    let issuer_differs = issuer != settings.issuer;
-    let client_differs = client_id.is_some_and(|id| id != stored_client_id);
-    if issuer_differs || client_differs {
-        warnings.push(format!(
-            "the {what} was obtained from issuer {issuer} for client {stored_client_id}, but the settings name issuer {} and client {}",
-            settings.issuer,
-            client_id.unwrap_or("(none)")
-        ));
-    }
 }
 
 fn scopes(record: Option<&Record>, cached: Option<&CachedToken>) -> Vec<String> {

@@ -26,11 +26,6 @@ impl CachedToken {
     pub fn seconds_left(&self, now: DateTime<Utc>) -> i64 {
         (self.expires_at - now).num_seconds()
     }
-
-    /// Whether this token was obtained for `issuer` and `client_id`.
-    pub fn is_for(&self, issuer: &str, client_id: &str) -> bool {
-        self.issuer == issuer && self.client_id == client_id
-    }
 }
 
 /// Reads the cache: `None` when there is none. An unreadable cache is an error, which callers
@@ -46,4 +41,9 @@ pub fn save(path: &Path, token: &CachedToken) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Removes the cache; `false` when there was none.
+pub fn delete(path: &Path) -> Result<bool, StoreError> {
+    super::remove_file(path, "remove")
 }

@@ -1,41 +1,54 @@
 //! `--store file`: the record as JSON in `$XDG_DATA_HOME/amtoken/<profile>.json`, mode 0600.
 
 use std::io;
+use std::time::Duration;
 
-use super::{CredentialStore, Record, StoreError, atomic, to_json};
+use super::{
+    CredentialStore, Guard, Loaded, LockError, Record, StoreError, Version, atomic, to_json,
+};
 use crate::paths::Paths;
 
-/// The file backend.
+/// The file backend of one profile.
 pub struct FileStore {
     paths: Paths,
+    profile: String,
 }
 
 impl FileStore {
-    pub fn new(paths: Paths) -> Self {
-        FileStore { paths }
+    pub fn new(paths: Paths, profile: String) -> Self {
+        FileStore { paths, profile }
     }
 }
 
 impl CredentialStore for FileStore {
-    fn name(&self) -> &'static str {
-        "file"
+    fn location(&self) -> String {
+        self.paths.store_file(&self.profile).display().to_string()
     }
 
-    fn location(&self, profile: &str) -> String {
-        self.paths.store_file(profile).display().to_string()
+    fn load(&self) -> Result<Option<Loaded>, StoreError> {
+        let record: Option<Record> = super::read_json_file(&self.paths.store_file(&self.profile))?;
+        Ok(record.map(|record| Loaded {
+            record,
+            version: Version::LOCAL,
+        }))
     }
 
-    fn load(&self, profile: &str) -> Result<Option<Record>, StoreError> {
-        super::read_json_file(&self.paths.store_file(profile))
-    }
-
-    fn save(&self, profile: &str, record: &Record) -> Result<(), StoreError> {
-        let path = self.paths.store_file(profile);
+    fn save(&self, record: &Record, _expected: Option<&Version>) -> Result<Version, StoreError> {
+        let path = self.paths.store_file(&self.profile);
         atomic::write_private(&path, &to_json(record)).map_err(|source| StoreError::Io {
             action: "write",
             path,
             source,
-        })
+        })?;
+        Ok(Version::LOCAL)
+    }
+
+    fn delete(&self) -> Result<bool, StoreError> {
+        super::remove_file(&self.paths.store_file(&self.profile), "remove")
+    }
+
+    fn lock(&self, timeout: Duration) -> Result<Guard, LockError> {
+        super::local_lock(&self.paths.lock_file(&self.profile), timeout)
     }
 
     fn profiles(&self) -> Result<Vec<String>, StoreError> {

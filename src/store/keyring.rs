@@ -4,24 +4,31 @@
 //! never a hang.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use keyring_core::{CredentialStore as NativeStore, Entry};
 
-use super::{CredentialStore, Record, StoreError, from_json};
+use super::{CredentialStore, Guard, Loaded, LockError, Record, StoreError, Version, from_json};
 
 const SERVICE: &str = "amtoken";
 
-/// The keychain backend.
+/// The keychain backend of one profile.
 pub struct KeyringStore {
+    profile: String,
+    lock_file: PathBuf,
     timeout: Duration,
 }
 
 impl KeyringStore {
-    pub fn new(timeout: Duration) -> Self {
-        KeyringStore { timeout }
+    pub fn new(profile: String, lock_file: PathBuf, timeout: Duration) -> Self {
+        KeyringStore {
+            profile,
+            lock_file,
+            timeout,
+        }
     }
 
     /// Runs `call` against the native store on a helper thread, waiting at most the timeout. On
@@ -83,16 +90,12 @@ fn classify(error: keyring_core::Error) -> StoreError {
 }
 
 impl CredentialStore for KeyringStore {
-    fn name(&self) -> &'static str {
-        "keyring"
+    fn location(&self) -> String {
+        format!("keychain entry {SERVICE}/{}", self.profile)
     }
 
-    fn location(&self, profile: &str) -> String {
-        format!("keychain entry {SERVICE}/{profile}")
-    }
-
-    fn load(&self, profile: &str) -> Result<Option<Record>, StoreError> {
-        let user = profile.to_string();
+    fn load(&self) -> Result<Option<Loaded>, StoreError> {
+        let user = self.profile.clone();
         let secret = self.with_store(move |store| {
             match Entry::new_in_store(store, SERVICE, &user)?.get_secret() {
                 Ok(secret) => Ok(Some(secret)),
@@ -101,17 +104,38 @@ impl CredentialStore for KeyringStore {
             }
         })?;
         secret
-            .map(|bytes| from_json(&bytes, &self.location(profile)))
+            .map(|bytes| {
+                from_json::<Record>(&bytes, &self.location()).map(|record| Loaded {
+                    record,
+                    version: Version::LOCAL,
+                })
+            })
             .transpose()
     }
 
-    fn save(&self, profile: &str, record: &Record) -> Result<(), StoreError> {
-        let user = profile.to_string();
+    fn save(&self, record: &Record, _expected: Option<&Version>) -> Result<Version, StoreError> {
+        let user = self.profile.clone();
         // Compact JSON: one line in keychain viewers.
         let secret = serde_json::to_vec(record).unwrap_or_default();
         self.with_store(move |store| {
             Entry::new_in_store(store, SERVICE, &user)?.set_secret(&secret)
+        })?;
+        Ok(Version::LOCAL)
+    }
+
+    fn delete(&self) -> Result<bool, StoreError> {
+        let user = self.profile.clone();
+        self.with_store(move |store| {
+            match Entry::new_in_store(store, SERVICE, &user)?.delete_credential() {
+                Ok(()) => Ok(true),
+                Err(keyring_core::Error::NoEntry) => Ok(false),
+                Err(error) => Err(error),
+            }
         })
+    }
+
+    fn lock(&self, timeout: Duration) -> Result<Guard, LockError> {
+        super::local_lock(&self.lock_file, timeout)
     }
 
     fn profiles(&self) -> Result<Vec<String>, StoreError> {

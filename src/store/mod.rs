@@ -1,12 +1,14 @@
-//! The credential store: one interface ([`CredentialStore`]), two backends (the OS keychain and
-//! a 0600 file), plus the access-token cache, the profile lock, the rescue file and the atomic
-//! write they all use.
+//! The credential store: one interface ([`CredentialStore`]: versioned load and save, delete,
+//! the profile's refresh lock), two backends (the OS keychain and a 0600 file), plus the
+//! access-token cache, the rescue file and the atomic write they all use.
 
 mod atomic;
 pub mod cache;
 mod file;
 mod keyring;
 pub mod lock;
+#[cfg(test)]
+pub mod memory;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,6 +20,7 @@ use crate::paths::Paths;
 use crate::secret::Secret;
 
 pub use cache::CachedToken;
+pub use lock::LockError;
 
 /// What is kept between runs: the refresh token and what it was obtained for. The JSON form is
 /// the keychain secret and the store file, as DESIGN.md fixes it.
@@ -31,7 +34,7 @@ pub struct Record {
     pub obtained_at: DateTime<Utc>,
 }
 
-/// Which backend keeps the record.
+/// Which backend keeps the record. Their names are `--store`'s, in one place: `cli::StoreKind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// The OS keychain: service `amtoken`, user `<profile>`.
@@ -40,7 +43,7 @@ pub enum Backend {
     File,
 }
 
-/// Why the store could not be used. Every case is exit 8.
+/// Why the store could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the keychain is not available: {why}")]
@@ -55,6 +58,9 @@ pub enum StoreError {
     },
     #[error("the stored record in {location} is unreadable: {why}")]
     Corrupt { location: String, why: String },
+    /// A check-and-set write lost: someone else wrote since the version was read.
+    #[error("{location} changed since it was read")]
+    Conflict { location: String },
 }
 
 impl StoreError {
@@ -67,31 +73,74 @@ impl StoreError {
     }
 }
 
-/// Keeps one [`Record`] per profile.
+/// The version of a stored record, as the backend counts them; opaque to everyone else. A
+/// write names the version it read, so a shared backend can refuse a stale one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version(u64);
+
+impl Version {
+    /// The only version of a local backend: the profile lock already keeps writers apart.
+    pub(crate) const LOCAL: Version = Version(0);
+}
+
+/// A loaded record and the version it was read at.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub record: Record,
+    pub version: Version,
+}
+
+/// Held while the profile's refresh lock is; dropping it lets go.
+pub type Guard = Box<dyn std::any::Any>;
+
+/// Keeps one profile's [`Record`].
 pub trait CredentialStore {
-    /// `keyring` or `file`, as `--store` names it.
-    fn name(&self) -> &'static str;
     /// Where the profile's record lives, for messages: never the secret.
-    fn location(&self, profile: &str) -> String;
-    /// The profile's record, `None` when nothing is stored.
-    fn load(&self, profile: &str) -> Result<Option<Record>, StoreError>;
-    /// Stores (replaces) the profile's record.
-    fn save(&self, profile: &str, record: &Record) -> Result<(), StoreError>;
-    /// The profiles that have a record.
+    fn location(&self) -> String;
+    /// The record and its version, `None` when nothing is stored.
+    fn load(&self) -> Result<Option<Loaded>, StoreError>;
+    /// Stores (replaces) the record. `expected` is the version it replaces (`None`: there was
+    /// none); a shared backend refuses a stale one with [`StoreError::Conflict`], the local
+    /// ones rely on the profile lock and ignore it.
+    fn save(&self, record: &Record, expected: Option<&Version>) -> Result<Version, StoreError>;
+    /// Deletes the record; `false` when there was none.
+    fn delete(&self) -> Result<bool, StoreError>;
+    /// Takes the profile's refresh lock, waiting up to `timeout`: a `flock` for the local
+    /// backends.
+    fn lock(&self, timeout: Duration) -> Result<Guard, LockError>;
+    /// The profiles that have a record in this backend.
     fn profiles(&self) -> Result<Vec<String>, StoreError>;
 }
 
-/// Opens the chosen backend. Opening never touches the keychain; each call does, with
-/// `keychain_timeout`.
-pub fn open(
-    backend: Backend,
-    paths: &Paths,
-    keychain_timeout: Duration,
-) -> Box<dyn CredentialStore> {
-    match backend {
-        Backend::Keyring => Box::new(keyring::KeyringStore::new(keychain_timeout)),
-        Backend::File => Box::new(file::FileStore::new(paths.clone())),
+/// What opening a store needs.
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    pub backend: Backend,
+    pub profile: String,
+    pub paths: Paths,
+    /// How long a keychain call may take before it counts as unavailable.
+    pub keychain_timeout: Duration,
+}
+
+/// Opens the chosen backend for one profile. Opening never touches the keychain; each call
+/// does, within the keychain timeout.
+pub fn open(settings: &StoreSettings) -> Box<dyn CredentialStore> {
+    match settings.backend {
+        Backend::Keyring => Box::new(keyring::KeyringStore::new(
+            settings.profile.clone(),
+            settings.paths.lock_file(&settings.profile),
+            settings.keychain_timeout,
+        )),
+        Backend::File => Box::new(file::FileStore::new(
+            settings.paths.clone(),
+            settings.profile.clone(),
+        )),
     }
+}
+
+/// The `flock` both local backends use as their refresh lock.
+fn local_lock(path: &Path, timeout: Duration) -> Result<Guard, LockError> {
+    lock::acquire(path, timeout).map(|held| Box::new(held) as Guard)
 }
 
 /// Writes `record` to the 0600 rescue file when the store refused it; a token the server issued
@@ -124,11 +173,20 @@ fn read_json_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>
 
 /// Removes the rescue file once its record is safely in the store.
 pub fn remove_rescue(path: &Path) -> Result<(), StoreError> {
-    std::fs::remove_file(path).map_err(|source| StoreError::Io {
-        action: "remove the rescue file",
-        path: path.to_path_buf(),
-        source,
-    })
+    remove_file(path, "remove the rescue file").map(|_| ())
+}
+
+/// Removes a file of ours; `false` when it was not there.
+pub(crate) fn remove_file(path: &Path, action: &'static str) -> Result<bool, StoreError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(StoreError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
 }
 
 fn to_json(value: &impl Serialize) -> Vec<u8> {

@@ -302,3 +302,20 @@ fn decode_colours_only_when_asked_or_on_a_terminal() {
         .success()
         .stdout(predicate::str::contains('\x1b').not());
 }
+
+// Issue 7: an opaque access token (other OAuth servers issue them) is named as such.
+#[test]
+fn decode_names_an_opaque_token_as_one() {
+    let output = Sandbox::new()
+        .amtoken()
+        .args(["decode", "2YotnFZFEjr1zCsicMWpAA"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("not a JWT: this is an opaque token"),
+        "{stderr}"
+    );
+}

@@ -16,7 +16,7 @@ fn an_error_is_one_line_without_a_backtrace_even_with_rust_backtrace_set() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        "amtoken: error: failed to decode token: expected 3 segments separated by dots (header.payload.signature), found 1\n"
+        "amtoken: error: failed to decode token: not a JWT: this is an opaque token (no dots), which only the server that issued it can read\n"
     );
 }
 

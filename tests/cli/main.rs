@@ -2,12 +2,16 @@
 //! OpenID Connect provider or keychain are `#[ignore]`d for a plain `cargo test`; `bash tests/run`
 //! starts both and runs them.
 
+// Test helpers may unwrap and print: a panic is a test failure with its message.
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
+
 mod completions;
 mod concurrency;
 mod decode;
 mod errors;
 mod exchange;
 mod keychain;
+mod logout;
 mod provider;
 mod refresh;
 mod settings;

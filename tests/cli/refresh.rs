@@ -288,7 +288,7 @@ fn every_failure_has_its_exit_code_and_leaves_the_stored_token_working() {
             json,
             &format!("{{\"pad\":\"{}\"}}", "x".repeat(1_100_000)),
             7,
-            "the body is larger than 1024 KiB",
+            "/connect/token is larger than 1 MiB",
         ),
         Failure {
             headers: &[("location", "https://evil.example/steal")],
@@ -442,6 +442,54 @@ fn plain_http_to_a_remote_host_is_refused_before_connecting() {
         stderr.contains("refusing plain http to http://identity.approvalmax.com/connect/token"),
         "{stderr}"
     );
+    // Issue 7: the hint says what to use instead.
+    assert!(
+        stderr.contains("hint: use an https:// URL; plain http is only for loopback hosts"),
+        "{stderr}"
+    );
+}
+
+// Issue 7: reqwest's blocking timeout bounded each read, not the request, so a server that
+// drips its answer kept `refresh` (and the profile lock) busy for as long as it liked. The
+// server below would finish a valid token response after about 50 s; `--timeout 2s` must cut it
+// off as a network failure (exit 6), with the stored token untouched.
+#[test]
+fn a_server_that_drips_its_answer_is_cut_off_at_the_timeout() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut socket, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = [0u8; 8192];
+        let _ = socket.read(&mut request);
+        let body = token_response("rt-dripped").to_string();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        let _ = socket.write_all(head.as_bytes());
+        let pause = Duration::from_millis(50_000 / body.len() as u64);
+        for byte in body.bytes() {
+            if socket.write_all(&[byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(pause);
+        }
+    });
+    let sandbox = Sandbox::new();
+    sandbox.store_record("default", &issuer, REFRESH_TOKEN);
+    let output = sandbox
+        .amtoken_for(&issuer)
+        .args(["refresh", "--timeout", "2s"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("timed out waiting for"), "{stderr}");
+    assert_eq!(sandbox.stored_refresh_token("default"), REFRESH_TOKEN);
 }
 
 #[test]
@@ -505,7 +553,9 @@ fn nothing_stored_is_exit_4() {
     assert_eq!(output.status.code(), Some(4), "{stderr}");
     assert_eq!(stdout, "");
     assert!(
-        stderr.starts_with("amtoken: error: nothing is stored for profile \"default\""),
+        stderr.starts_with(
+            "amtoken: error: not logged in: nothing is stored for profile \"default\""
+        ),
         "{stderr}"
     );
 }

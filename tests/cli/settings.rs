@@ -151,6 +151,23 @@ fn a_profile_name_cannot_reach_outside_its_directories() {
     );
 }
 
+// Issue 7: profile `x.rescue` would have used profile `x`'s rescue file as its store.
+#[test]
+fn a_profile_name_cannot_be_another_profiles_rescue_file() {
+    let output = Sandbox::new()
+        .amtoken()
+        .args(["status", "--store", "file", "-p", "x.rescue"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.contains("invalid profile name \"x.rescue\"") && stderr.contains("'.rescue'"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn decode_works_whatever_the_config_file_says() {
     let sandbox = Sandbox::new();

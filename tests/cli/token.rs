@@ -202,7 +202,11 @@ fn a_failing_token_prints_one_line_and_nothing_on_stdout() {
     assert_eq!(output.status.code(), Some(4));
     assert_eq!(stdout, "");
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
-    assert!(stderr.starts_with("amtoken: error: nothing is stored for profile \"default\""));
+    assert!(
+        stderr.starts_with(
+            "amtoken: error: not logged in: nothing is stored for profile \"default\""
+        )
+    );
     assert!(
         stderr
             .lines()
@@ -216,7 +220,7 @@ fn a_failing_token_prints_one_line_and_nothing_on_stdout() {
 fn durations_take_units() {
     let sandbox = Sandbox::new();
     sandbox.cache_token("default", UNREACHABLE, "t", 7200);
-    for ttl in ["90s", "5m", "1h", "120"] {
+    for ttl in ["90s", "5m", "1h", "120", "1h30m"] {
         sandbox
             .amtoken_for(UNREACHABLE)
             .args(["token", "--min-ttl", ttl])
@@ -225,9 +229,108 @@ fn durations_take_units() {
     }
     let output = sandbox
         .amtoken_for(UNREACHABLE)
-        .args(["token", "--min-ttl", "5d"])
+        .args(["token", "--min-ttl", "5x"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(outputs(&output).1.contains("unknown unit \"d\""));
+    assert!(outputs(&output).1.contains("\"5x\" is not a duration"));
+}
+
+// Issue 7: durations that overflow the clock aborted the process (exit 134).
+#[test]
+fn absurd_durations_are_usage_errors_not_aborts() {
+    let sandbox = Sandbox::new();
+    sandbox.store_record("default", UNREACHABLE, REFRESH_TOKEN);
+    for args in [
+        ["refresh", "--timeout", "9300000000000000000s"],
+        ["refresh", "--lock-timeout", "9300000000000000000s"],
+        ["token", "--min-ttl", "99999999999999999999"],
+        ["refresh", "--timeout", "8d"],
+    ] {
+        let output = sandbox
+            .amtoken_for(UNREACHABLE)
+            .args(args)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(
+            stderr.contains("too long a duration: at most 7d"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+// Issue 7: with nothing configured, `token`, `header`, `refresh` and `status` failed with "no
+// client id is set" although the stored record names its issuer and client.
+#[test]
+fn the_stored_issuer_and_client_serve_when_nothing_is_configured() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.path("/connect/token")
+            .form_urlencoded_tuple("client_id", crate::util::CLIENT_ID);
+        then.status(200).json_body(token_response("rt-next"));
+    });
+    let sandbox = Sandbox::new();
+    sandbox.store_record("default", &server.base_url(), REFRESH_TOKEN);
+    let unconfigured = || {
+        let mut command = sandbox.amtoken();
+        command
+            .env("AMTOKEN_STORE", "file")
+            .env("AMTOKEN_CLIENT_SECRET", crate::util::CLIENT_SECRET);
+        command
+    };
+    let status = unconfigured().args(["status", "--json"]).output().unwrap();
+    let (stdout, stderr) = outputs(&status);
+    assert_eq!(status.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["issuer"], server.base_url());
+    assert!(
+        !json["warnings"].to_string().contains("settings name"),
+        "{stdout}"
+    );
+
+    let refresh = unconfigured().arg("refresh").output().unwrap();
+    assert_eq!(refresh.status.code(), Some(0), "{}", outputs(&refresh).1);
+    mock.assert_calls(1);
+    for command in ["token", "header"] {
+        let output = unconfigured().arg(command).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+        assert!(outputs(&output).0.contains("eyJ"), "{command}");
+    }
+    mock.assert_calls(1);
+
+    // A configured client that differs is still the mismatch naming both.
+    let output = unconfigured()
+        .args(["refresh", "--force", "--client-id", "client-2"])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("client client-1") && stderr.contains("client client-2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn nothing_stored_and_nothing_configured_is_not_logged_in() {
+    let sandbox = Sandbox::new();
+    for command in ["token", "header", "refresh", "status"] {
+        let output = sandbox
+            .amtoken()
+            .env("AMTOKEN_STORE", "file")
+            .arg(command)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(4), "{command}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(
+            stderr.starts_with("amtoken: error: not logged in"),
+            "{command}: {stderr}"
+        );
+        assert!(stderr.contains("hint: "), "{command}: {stderr}");
+    }
 }

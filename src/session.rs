@@ -1,0 +1,487 @@
+//! A profile's session: "a valid access token, under the profile lock". Between the commands and
+//! the store and OAuth layers: it decides when a cached token will do, refreshes under the lock
+//! (re-checking once it holds it, so N waiting processes cause one refresh), keeps what a token
+//! endpoint issued (the refresh token first, into the rescue file if the store refuses it),
+//! exchanges codes, and forgets.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Settings;
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::http::Transport;
+use crate::jwt;
+use crate::oauth::{ClientCredentials, ErrorCode, Grant, TokenEndpoint, TokenReply};
+use crate::output;
+use crate::secret::Secret;
+use crate::store::{self, CachedToken, CredentialStore, Loaded, Record, Version, cache};
+
+/// Used when the server says nothing of the access token's lifetime (no `expires_in`, not a
+/// JWT with `exp`): ApprovalMax's tokens live an hour.
+const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
+
+/// What to do when there is no usable refresh token.
+pub const REAUTHORIZE: &str =
+    "authorize again, then run `amtoken exchange --code <CODE or CALLBACK-URL>`";
+
+/// Which cached token will do.
+#[derive(Debug, Clone, Copy)]
+pub enum Freshness<'a> {
+    /// One with more than this left.
+    AtLeast(Duration),
+    /// None: refresh now (`refresh --force`).
+    Forced,
+    /// Any unexpired one but this, which a server refused: N processes that all saw it
+    /// refused cause one refresh, not N.
+    // The 401-refresh-retry of `amtoken api` (issue 10) is its first user.
+    #[allow(dead_code)]
+    Except(&'a Secret),
+}
+
+/// How [`Session::valid_token`] came by its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// The cache already held a fresh one (maybe left by another process while we waited).
+    Cached,
+    /// This process ran the refresh grant.
+    Refreshed,
+}
+
+/// The issuer and client a token was obtained for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub issuer: String,
+    pub client_id: String,
+}
+
+/// A stored token that belongs to another issuer or client than the settings name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "obtained from issuer {} for client {}, but the settings name issuer {} and client {}",
+    .stored.issuer, .stored.client_id, .configured.issuer, .configured.client_id
+)]
+pub struct IdentityMismatch {
+    pub stored: Identity,
+    /// The settings' values, the stored ones standing in where nothing is configured.
+    pub configured: Identity,
+}
+
+/// What [`Session::forget`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forgotten {
+    pub record: bool,
+    pub cache: bool,
+}
+
+/// One profile: its settings, its store and how a refresh token may be seeded.
+pub struct Session<'a> {
+    settings: &'a Settings,
+    store: Box<dyn CredentialStore + 'a>,
+    seed: Option<Secret>,
+}
+
+impl<'a> Session<'a> {
+    /// The session of the settings' profile, with the store they choose and the seed from
+    /// `AMTOKEN_REFRESH_TOKEN`. Opening touches nothing.
+    pub fn open(settings: &'a Settings) -> Self {
+        let seed = std::env::var("AMTOKEN_REFRESH_TOKEN")
+            .ok()
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())
+            .map(Secret::new);
+        Session {
+            settings,
+            store: store::open(&settings.store_settings()),
+            seed,
+        }
+    }
+
+    /// A session over a given store, without a seed.
+    #[cfg(test)]
+    pub fn with_store(settings: &'a Settings, store: Box<dyn CredentialStore + 'a>) -> Self {
+        Session {
+            settings,
+            store,
+            seed: None,
+        }
+    }
+
+    /// Seeds an empty store with this refresh token.
+    #[cfg(test)]
+    pub fn seeded_with(self, seed: Option<Secret>) -> Self {
+        Session { seed, ..self }
+    }
+
+    /// Where the profile's record lives, for messages.
+    pub fn store_location(&self) -> String {
+        self.store.location()
+    }
+
+    /// The profiles the store holds.
+    pub fn stored_profiles(&self) -> Result<Vec<String>> {
+        self.store
+            .profiles()
+            .context("failed to list the stored profiles")
+    }
+
+    /// The stored record, as it is: no rescue adoption, no seeding, no checks (`status`).
+    pub fn stored_record(&self) -> Result<Option<Loaded>> {
+        self.store
+            .load()
+            .context("failed to read the stored refresh token")
+    }
+
+    /// The cached access token, as it is.
+    pub fn cached_token(&self) -> Result<Option<CachedToken>, store::StoreError> {
+        cache::load(&self.settings.paths.cache_file(&self.settings.profile))
+    }
+
+    /// The one check that a stored token belongs to these settings: a configured issuer or
+    /// client id that differs from the stored one is a mismatch; one not configured is taken
+    /// from what is stored.
+    pub fn mismatch(&self, issuer: &str, client_id: &str) -> Option<IdentityMismatch> {
+        let settings = self.settings;
+        let configured = Identity {
+            issuer: settings
+                .issuer
+                .clone()
+                .unwrap_or_else(|| issuer.to_string()),
+            client_id: settings
+                .client_id
+                .clone()
+                .unwrap_or_else(|| client_id.to_string()),
+        };
+        (configured.issuer != issuer || configured.client_id != client_id).then(|| {
+            IdentityMismatch {
+                stored: Identity {
+                    issuer: issuer.to_string(),
+                    client_id: client_id.to_string(),
+                },
+                configured,
+            }
+        })
+    }
+
+    /// A valid access token: the cached one when `freshness` allows it (no network, no
+    /// keychain, no lock: the hot path of `amtoken token`), otherwise from the refresh grant,
+    /// run under the profile lock so that two processes never spend the same refresh token.
+    pub fn valid_token(&self, freshness: Freshness<'_>) -> Result<(CachedToken, Provenance)> {
+        if let Some(cached) = self.usable_cache(freshness, Utc::now()) {
+            return Ok((cached, Provenance::Cached));
+        }
+        let _guard = self.store.lock(self.settings.lock_timeout)?;
+        // Another process may have refreshed while we waited for the lock.
+        if let Some(cached) = self.usable_cache(freshness, Utc::now()) {
+            return Ok((cached, Provenance::Cached));
+        }
+        let loaded = self.usable_record()?;
+        let identity = Identity {
+            issuer: loaded.record.issuer.clone(),
+            client_id: loaded.record.client_id.clone(),
+        };
+        let (transport, credentials) = self.grant_client(&identity.client_id)?;
+        let token_url = self.settings.token_url_for(&identity.issuer);
+        let endpoint = TokenEndpoint {
+            transport: &transport,
+            url: &token_url,
+            client: &credentials,
+        };
+        let reply = endpoint
+            .request(&Grant::RefreshToken {
+                refresh_token: &loaded.record.refresh_token,
+            })
+            .map_err(|error| {
+                let dead = error.code() == Some(&ErrorCode::InvalidGrant);
+                let error = Error::from(error).context("failed to refresh the access token");
+                if dead {
+                    error.hint(format!("the refresh token was rejected; {REAUTHORIZE}"))
+                } else {
+                    error
+                }
+            })?;
+        let token = self
+            .keep_issued_tokens(
+                &identity,
+                reply,
+                &loaded.record.scope,
+                Some(&loaded.version),
+            )
+            .context("failed to refresh the access token")?;
+        Ok((token, Provenance::Refreshed))
+    }
+
+    /// The authorization_code grant: stores the refresh token, caches the access token. The
+    /// second value says whether the server issued a refresh token at all.
+    pub fn exchange(
+        &self,
+        code: &Secret,
+        code_verifier: Option<&Secret>,
+    ) -> Result<(CachedToken, bool)> {
+        let settings = self.settings;
+        let identity = Identity {
+            issuer: settings.issuer_or_default().to_string(),
+            client_id: settings.client_id_or(None)?.to_string(),
+        };
+        let redirect_uri = settings.require_redirect_uri()?;
+        let _guard = self.store.lock(settings.lock_timeout)?;
+        let (transport, credentials) = self.grant_client(&identity.client_id)?;
+        let token_url = settings.token_url_for(&identity.issuer);
+        let endpoint = TokenEndpoint {
+            transport: &transport,
+            url: &token_url,
+            client: &credentials,
+        };
+        let reply = endpoint
+            .request(&Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            })
+            .map_err(|error| {
+                let refused = error.code() == Some(&ErrorCode::InvalidGrant);
+                let error = Error::from(error).context("failed to exchange the authorization code");
+                if refused {
+                    error.hint(
+                        "codes are single-use and expire within minutes: authorize again for a fresh one",
+                    )
+                } else {
+                    error
+                }
+            })?;
+        let issued_refresh_token = reply.refresh_token.is_some();
+        // A record that cannot be read is replaced all the same: this is a new login.
+        let current = self
+            .store
+            .load()
+            .ok()
+            .flatten()
+            .map(|loaded| loaded.version);
+        let token = self
+            .keep_issued_tokens(&identity, reply, &settings.scope, current.as_ref())
+            .context("failed to exchange the authorization code")?;
+        Ok((token, issued_refresh_token))
+    }
+
+    /// Deletes the profile's record, its access-token cache and any rescue file, under the
+    /// profile lock.
+    pub fn forget(&self) -> Result<Forgotten> {
+        let paths = &self.settings.paths;
+        let profile = &self.settings.profile;
+        let _guard = self.store.lock(self.settings.lock_timeout)?;
+        let record = self
+            .store
+            .delete()
+            .context("failed to delete the stored refresh token")?;
+        store::remove_rescue(&paths.rescue_file(profile))?;
+        let cache = cache::delete(&paths.cache_file(profile))
+            .context("failed to delete the access-token cache")?;
+        Ok(Forgotten { record, cache })
+    }
+
+    /// The cached token when it belongs to these settings and `freshness` allows it.
+    fn usable_cache(&self, freshness: Freshness<'_>, now: DateTime<Utc>) -> Option<CachedToken> {
+        let cached = match self.cached_token() {
+            Ok(cached) => cached?,
+            Err(error) => {
+                output::warn(format_args!("ignoring the access-token cache: {error}"));
+                return None;
+            }
+        };
+        if self.mismatch(&cached.issuer, &cached.client_id).is_some() {
+            return None;
+        }
+        let left = cached.seconds_left(now);
+        let fresh = match freshness {
+            Freshness::AtLeast(min_ttl) => {
+                left > i64::try_from(min_ttl.as_secs()).unwrap_or(i64::MAX)
+            }
+            Freshness::Forced => false,
+            Freshness::Except(refused) => left > 0 && cached.access_token != *refused,
+        };
+        fresh.then_some(cached)
+    }
+
+    /// The stored record for a refresh — or a newer one a failed store left in the rescue
+    /// file, which is moved into the store first — seeded when nothing is stored; refused when
+    /// it was obtained for another issuer or client.
+    fn usable_record(&self) -> Result<Loaded> {
+        let stored = self.stored_record()?;
+        let rescue_path = self.settings.paths.rescue_file(&self.settings.profile);
+        let rescued = store::read_rescue(&rescue_path)?.filter(|rescued| {
+            stored
+                .as_ref()
+                .is_none_or(|stored| rescued.obtained_at >= stored.record.obtained_at)
+        });
+        let loaded = match (stored, rescued) {
+            (stored, Some(rescued)) => {
+                let version = self
+                    .store
+                    .save(&rescued, stored.as_ref().map(|stored| &stored.version))
+                    .context("failed to move the rescued refresh token into the store")?;
+                store::remove_rescue(&rescue_path)?;
+                output::note(format_args!(
+                    "amtoken: moved the rescued refresh token from {} into {}",
+                    rescue_path.display(),
+                    self.store.location()
+                ));
+                Loaded {
+                    record: rescued,
+                    version,
+                }
+            }
+            (Some(stored), None) => stored,
+            (None, None) => self.seed_store()?,
+        };
+        if let Some(mismatch) = self.mismatch(&loaded.record.issuer, &loaded.record.client_id) {
+            return Err(Error::msg(
+                Kind::InvalidInput,
+                format!(
+                    "the refresh token stored for profile {:?} was {mismatch}",
+                    self.settings.profile
+                ),
+            )
+            .hint(
+                "use the matching --issuer and --client-id, another --profile, or `amtoken exchange` again",
+            ));
+        }
+        Ok(loaded)
+    }
+
+    /// `AMTOKEN_REFRESH_TOKEN` seeds an empty store (CI without a keychain): it is stored at
+    /// once, and from then on it rotates like any stored token. Without it: not logged in.
+    fn seed_store(&self) -> Result<Loaded> {
+        let settings = self.settings;
+        let Some(seed) = &self.seed else {
+            return Err(Error::msg(
+                Kind::NotLoggedIn,
+                format!(
+                    "not logged in: nothing is stored for profile {:?} ({})",
+                    settings.profile,
+                    self.store.location()
+                ),
+            )
+            .hint(REAUTHORIZE));
+        };
+        let record = Record {
+            refresh_token: seed.clone(),
+            issuer: settings.issuer_or_default().to_string(),
+            client_id: settings.client_id_or(None)?.to_string(),
+            scope: settings.scope.clone(),
+            obtained_at: Utc::now(),
+        };
+        let version = self
+            .store
+            .save(&record, None)
+            .context("failed to store the refresh token from AMTOKEN_REFRESH_TOKEN")?;
+        output::note(format_args!(
+            "amtoken: stored the refresh token from AMTOKEN_REFRESH_TOKEN in {}",
+            self.store.location()
+        ));
+        Ok(Loaded { record, version })
+    }
+
+    /// The transport and the client credentials every grant needs.
+    fn grant_client(&self, client_id: &str) -> Result<(Transport, ClientCredentials)> {
+        let transport = Transport::new(self.settings.transport_options())?;
+        let credentials = ClientCredentials {
+            client_id: client_id.to_string(),
+            client_secret: self.settings.client_secret()?,
+            method: self.settings.client_auth,
+        };
+        Ok((transport, credentials))
+    }
+
+    /// Keeps what a token endpoint issued: the refresh token first — even when the rest of the
+    /// answer is unusable, and into the rescue file when the store refuses it — then the
+    /// access token in the cache.
+    fn keep_issued_tokens(
+        &self,
+        identity: &Identity,
+        reply: TokenReply,
+        previous_scope: &str,
+        expected: Option<&Version>,
+    ) -> Result<CachedToken> {
+        let now = Utc::now();
+        let granted_scope = reply
+            .tokens
+            .as_ref()
+            .ok()
+            .and_then(|tokens| tokens.scope.clone())
+            .unwrap_or_else(|| previous_scope.to_string());
+        if let Some(refresh_token) = reply.refresh_token {
+            let record = Record {
+                refresh_token,
+                issuer: identity.issuer.clone(),
+                client_id: identity.client_id.clone(),
+                scope: granted_scope.clone(),
+                obtained_at: now,
+            };
+            self.store_or_rescue(&record, expected)?;
+        }
+        let tokens = reply.tokens.map_err(Error::from)?;
+        if self.settings.verbose && !tokens.extra.is_empty() {
+            let names: Vec<&str> = tokens.extra.keys().map(String::as_str).collect();
+            output::note(format_args!(
+                "amtoken: the token response also carried: {}",
+                names.join(", ")
+            ));
+        }
+        let expires_at = match tokens.expires_in {
+            Some(seconds) => now + chrono::Duration::seconds(seconds.clamp(0, 10 * 365 * 86_400)),
+            None => match jwt::decode(tokens.access_token.expose())
+                .ok()
+                .and_then(|token| token.expires_at())
+            {
+                Some(at) => at,
+                None => {
+                    output::warn(format_args!(
+                        "the server did not say when the access token expires; assuming {ASSUMED_LIFETIME_SECONDS}s"
+                    ));
+                    now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
+                }
+            },
+        };
+        let cached = CachedToken {
+            access_token: tokens.access_token,
+            token_type: tokens.token_type,
+            expires_at,
+            scope: granted_scope,
+            issuer: identity.issuer.clone(),
+            client_id: identity.client_id.clone(),
+        };
+        let cache_file = self.settings.paths.cache_file(&self.settings.profile);
+        if let Err(error) = cache::save(&cache_file, &cached) {
+            // The refresh token is safe; a missing cache only costs a refresh next time.
+            output::warn(format_args!("cannot cache the access token: {error}"));
+        }
+        Ok(cached)
+    }
+
+    /// Stores `record`; when the store refuses, writes the 0600 rescue file and says where.
+    fn store_or_rescue(&self, record: &Record, expected: Option<&Version>) -> Result<()> {
+        let Err(error) = self.store.save(record, expected) else {
+            return Ok(());
+        };
+        let rescue = self.settings.paths.rescue_file(&self.settings.profile);
+        let error = Error::from(error).context("failed to store the new refresh token");
+        match store::write_rescue(&rescue, record) {
+            Ok(()) => {
+                output::warn(format_args!(
+                    "the new refresh token was saved to the rescue file {}",
+                    rescue.display()
+                ));
+                Err(error.hint(format!(
+                    "the new refresh token is in {} (mode 0600); fix the store, then move it there",
+                    rescue.display()
+                )))
+            }
+            Err(rescue_error) => {
+                Err(error.context(format!("and the rescue file failed too ({rescue_error})")))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

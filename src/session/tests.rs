@@ -1,0 +1,326 @@
+//! The session below the binary: an in-memory store and a fake token endpoint (httpmock).
+
+use chrono::{DateTime, Duration as Span, Utc};
+use clap::Parser as _;
+use httpmock::prelude::*;
+
+use super::*;
+use crate::cli::Cli;
+use crate::error::Kind;
+use crate::paths::Paths;
+use crate::store::memory::MemoryStore;
+
+const CLIENT: &str = "client-1";
+
+struct Fixture {
+    root: tempfile::TempDir,
+    server: MockServer,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Fixture {
+            root: tempfile::tempdir().unwrap(),
+            server: MockServer::start(),
+        }
+    }
+
+    /// Settings from these flags (after the issuer of the fake endpoint, when `configured`).
+    fn settings(&self, flags: &[&str]) -> Settings {
+        let mut argv = vec!["amtoken"];
+        argv.extend_from_slice(flags);
+        argv.push("token");
+        let cli = Cli::try_parse_from(argv).unwrap();
+        Settings::resolve_in(&cli.global, Paths::under(self.root.path())).unwrap()
+    }
+
+    fn configured(&self) -> Settings {
+        self.settings(&["--issuer", &self.server.base_url(), "--client-id", CLIENT])
+    }
+
+    fn record(&self, refresh_token: &str) -> Record {
+        Record {
+            refresh_token: Secret::new(refresh_token),
+            issuer: self.server.base_url(),
+            client_id: CLIENT.into(),
+            scope: "read offline_access".into(),
+            obtained_at: at("2026-11-01T00:00:00Z"),
+        }
+    }
+
+    fn cache(&self, settings: &Settings, access_token: &str, seconds_left: i64) {
+        let token = CachedToken {
+            access_token: Secret::new(access_token),
+            token_type: "Bearer".into(),
+            expires_at: Utc::now() + Span::seconds(seconds_left),
+            scope: "read".into(),
+            issuer: self.server.base_url(),
+            client_id: CLIENT.into(),
+        };
+        cache::save(&settings.paths.cache_file(&settings.profile), &token).unwrap();
+    }
+
+    /// A token endpoint that takes `refresh_token` and rotates it to `next`.
+    fn rotates<'a>(&'a self, refresh_token: &str, next: &str) -> httpmock::Mock<'a> {
+        self.server.mock(|when, then| {
+            when.method(POST)
+                .path("/connect/token")
+                .form_urlencoded_tuple("grant_type", "refresh_token")
+                .form_urlencoded_tuple("refresh_token", refresh_token);
+            then.status(200).json_body(serde_json::json!({
+                "access_token": format!("access-for-{next}"),
+                "token_type": "Bearer",
+                "expires_in": 3600,
+                "refresh_token": next,
+            }));
+        })
+    }
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn five_minutes() -> Freshness<'static> {
+    Freshness::AtLeast(Duration::from_secs(300))
+}
+
+/// `valid_token` with at least five minutes left, over `store`.
+fn valid_token(settings: &Settings, store: &MemoryStore) -> Result<(CachedToken, Provenance)> {
+    Session::with_store(settings, Box::new(store)).valid_token(five_minutes())
+}
+
+#[test]
+fn a_fresh_cached_token_needs_no_request_and_no_store() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    fixture.cache(&settings, "cached-token", 3000);
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::default();
+    let (token, provenance) = valid_token(&settings, &store).unwrap();
+    assert_eq!(token.access_token.expose(), "cached-token");
+    assert_eq!(provenance, Provenance::Cached);
+    endpoint.assert_calls(0);
+}
+
+#[test]
+fn a_stale_token_is_refreshed_and_the_rotated_refresh_token_stored() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    fixture.cache(&settings, "stale-token", 60);
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    let (token, provenance) = valid_token(&settings, &store).unwrap();
+    endpoint.assert_calls(1);
+    assert_eq!(provenance, Provenance::Refreshed);
+    assert_eq!(token.access_token.expose(), "access-for-rt-2");
+    assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-2");
+    let cached = cache::load(&settings.paths.cache_file("default"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(cached.access_token.expose(), "access-for-rt-2");
+}
+
+#[test]
+fn the_stored_issuer_and_client_serve_when_none_is_configured() {
+    let fixture = Fixture::new();
+    let settings = fixture.settings(&[]);
+    assert_eq!(settings.issuer, None);
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    valid_token(&settings, &store).unwrap();
+    endpoint.assert_calls(1);
+    assert_eq!(store.record().unwrap().issuer, fixture.server.base_url());
+}
+
+#[test]
+fn nothing_stored_and_nothing_configured_is_not_logged_in() {
+    let fixture = Fixture::new();
+    for settings in [fixture.settings(&[]), fixture.configured()] {
+        let store = MemoryStore::default();
+        let error = valid_token(&settings, &store).unwrap_err();
+        assert_eq!(error.kind(), Kind::NotLoggedIn, "{}", error.message());
+        assert!(
+            error.message().starts_with("not logged in"),
+            "{}",
+            error.message()
+        );
+        assert!(error.hint_text().unwrap().contains("amtoken exchange"));
+    }
+}
+
+#[test]
+fn a_seed_fills_an_empty_store_and_is_spent_like_a_stored_token() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let endpoint = fixture.rotates("rt-seed", "rt-2");
+    let store = MemoryStore::default();
+    Session::with_store(&settings, Box::new(&store))
+        .seeded_with(Some(Secret::new("rt-seed")))
+        .valid_token(five_minutes())
+        .unwrap();
+    endpoint.assert_calls(1);
+    assert_eq!(store.saves.get(), 2, "the seed, then the rotated token");
+    assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-2");
+}
+
+#[test]
+fn a_seed_is_ignored_when_a_token_is_stored() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    Session::with_store(&settings, Box::new(&store))
+        .seeded_with(Some(Secret::new("rt-seed")))
+        .valid_token(five_minutes())
+        .unwrap();
+    endpoint.assert_calls(1);
+}
+
+#[test]
+fn a_newer_rescued_token_is_adopted_before_the_refresh() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let mut rescued = fixture.record("rt-rescued");
+    rescued.obtained_at = at("2026-11-02T00:00:00Z");
+    let rescue_file = settings.paths.rescue_file("default");
+    store::write_rescue(&rescue_file, &rescued).unwrap();
+    let endpoint = fixture.rotates("rt-rescued", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-old"));
+    valid_token(&settings, &store).unwrap();
+    endpoint.assert_calls(1);
+    assert!(!rescue_file.exists());
+    assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-2");
+}
+
+#[test]
+fn an_older_rescue_file_is_not_adopted() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let mut rescued = fixture.record("rt-rescued");
+    rescued.obtained_at = at("2026-10-01T00:00:00Z");
+    store::write_rescue(&settings.paths.rescue_file("default"), &rescued).unwrap();
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    valid_token(&settings, &store).unwrap();
+    endpoint.assert_calls(1);
+}
+
+#[test]
+fn a_token_of_another_client_is_refused_naming_both() {
+    let fixture = Fixture::new();
+    let settings = fixture.settings(&["--client-id", "client-2"]);
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    let error = valid_token(&settings, &store).unwrap_err();
+    assert_eq!(error.kind(), Kind::InvalidInput);
+    let message = error.message();
+    assert!(message.contains("for client client-1"), "{message}");
+    assert!(message.contains("and client client-2"), "{message}");
+    endpoint.assert_calls(0);
+}
+
+#[test]
+fn a_refused_token_already_replaced_by_another_process_costs_no_refresh() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    // This process saw "old-token" refused; another one has since cached "new-token".
+    fixture.cache(&settings, "new-token", 3000);
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    let session = Session::with_store(&settings, Box::new(&store));
+    let old = Secret::new("old-token");
+    let (token, provenance) = session.valid_token(Freshness::Except(&old)).unwrap();
+    assert_eq!(
+        (token.access_token.expose(), provenance),
+        ("new-token", Provenance::Cached)
+    );
+    endpoint.assert_calls(0);
+
+    // The token this process holds is the one refused: refresh.
+    let refused = Secret::new("new-token");
+    let (token, provenance) = session.valid_token(Freshness::Except(&refused)).unwrap();
+    assert_eq!(provenance, Provenance::Refreshed);
+    assert_eq!(token.access_token.expose(), "access-for-rt-2");
+    endpoint.assert_calls(1);
+}
+
+#[test]
+fn a_refresh_that_raced_another_machine_loses_nothing() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    // A shared store checks versions: one written behind our back makes our save stale.
+    let session = Session::with_store(&settings, Box::new(&store));
+    let loaded = session.usable_record().unwrap();
+    store.replace(fixture.record("rt-other"));
+    let reply = crate::oauth::TokenReply {
+        refresh_token: Some(Secret::new("rt-2")),
+        tokens: Err(crate::oauth::OAuthError::InvalidResponse {
+            status: 200,
+            content_type: "application/json".into(),
+            why: "test".into(),
+            excerpt: String::new(),
+        }),
+    };
+    let identity = Identity {
+        issuer: fixture.server.base_url(),
+        client_id: CLIENT.into(),
+    };
+    let error = session
+        .keep_issued_tokens(&identity, reply, "read", Some(&loaded.version))
+        .unwrap_err();
+    assert_eq!(error.kind(), Kind::StoreUnavailable);
+    let rescued = store::read_rescue(&settings.paths.rescue_file("default"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(rescued.refresh_token.expose(), "rt-2");
+    endpoint.assert_calls(0);
+}
+
+#[test]
+fn a_store_that_refuses_the_rotated_token_leaves_it_in_the_rescue_file() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let endpoint = fixture.rotates("rt-1", "rt-2");
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    store.refuse_writes.set(true);
+    let error = valid_token(&settings, &store).unwrap_err();
+    endpoint.assert_calls(1);
+    assert_eq!(error.kind(), Kind::StoreUnavailable);
+    assert!(error.hint_text().unwrap().contains("rescue.json"));
+    let rescued = store::read_rescue(&settings.paths.rescue_file("default"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(rescued.refresh_token.expose(), "rt-2");
+}
+
+#[test]
+fn forget_removes_the_record_the_cache_and_a_rescue_file() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    fixture.cache(&settings, "cached-token", 3000);
+    store::write_rescue(&settings.paths.rescue_file("default"), &fixture.record("x")).unwrap();
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    let session = Session::with_store(&settings, Box::new(&store));
+    assert_eq!(
+        session.forget().unwrap(),
+        Forgotten {
+            record: true,
+            cache: true
+        }
+    );
+    assert!(store.record().is_none());
+    assert!(!settings.paths.rescue_file("default").exists());
+    assert!(!settings.paths.cache_file("default").exists());
+    assert_eq!(
+        session.forget().unwrap(),
+        Forgotten {
+            record: false,
+            cache: false
+        }
+    );
+}
