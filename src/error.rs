@@ -37,6 +37,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in exit-code order.
+    pub const ALL: [Kind; 10] = [
+        Kind::Internal,
+        Kind::Usage,
+        Kind::InvalidInput,
+        Kind::NotLoggedIn,
+        Kind::ReauthorizationNeeded,
+        Kind::Network,
+        Kind::ServerRefused,
+        Kind::StoreUnavailable,
+        Kind::LockTimeout,
+        Kind::VerificationFailed,
+    ];
+
     /// The process exit code for this kind, as in DESIGN.md's table.
     pub fn exit_code(self) -> u8 {
         match self {

@@ -13,6 +13,7 @@ mod exchange;
 mod keychain;
 mod logout;
 mod provider;
+mod readme;
 mod refresh;
 mod settings;
 mod status;
