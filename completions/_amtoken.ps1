@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -47,7 +48,9 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a valid access token, refreshing only when needed')
             [CompletionResult]::new('header', 'header', [CompletionResultType]::ParameterValue, 'Print `Authorization: Bearer <token>`, refreshing only when needed')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is stored for the profile, offline')
-            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s tokens')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: authorize in the browser, then exchange the code, in one command')
+            [CompletionResult]::new('authorize-url', 'authorize-url', [CompletionResultType]::ParameterValue, 'Print the authorize URL and remember its state for `amtoken exchange`')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s tokens, and with --revoke revoke the refresh token first')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a JWT and show its header, claims and expiry')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -64,6 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -91,6 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -119,6 +124,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -146,6 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -170,6 +177,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -190,12 +198,16 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'amtoken;logout' {
+        'amtoken;login' {
+            [CompletionResult]::new('--login-timeout', '--login-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the callback or the pasted URL')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'What to print on stdout [default: none]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'What to print on stdout [default: none]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -206,6 +218,60 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout for each request, e.g. 30s, 2m [default: 30s]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another amtoken holding the profile lock [default: 30s]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
+            [CompletionResult]::new('--pkce', '--pkce', [CompletionResultType]::ParameterName, 'Send a PKCE code challenge (S256) and the verifier with the code')
+            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; only print the URL')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'amtoken;authorize-url' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
+            [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
+            [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Redirect URI registered for the client')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes to ask for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the refresh token is kept [default: keyring]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout for each request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another amtoken holding the profile lock [default: 30s]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
+            [CompletionResult]::new('--pkce', '--pkce', [CompletionResultType]::ParameterName, 'Add a PKCE code challenge (S256); `exchange` sends the verifier')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'amtoken;logout' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
+            [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
+            [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Redirect URI registered for the client')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes to ask for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the refresh token is kept [default: keyring]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout for each request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another amtoken holding the profile lock [default: 30s]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'Revoke the refresh token at the server first (RFC 7009)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -216,11 +282,15 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
         }
         'amtoken;decode' {
             [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'Print only the value of claim NAME')
+            [CompletionResult]::new('--jwks', '--jwks', [CompletionResultType]::ParameterName, 'The key set to verify with: a URL or a file (implies --verify)')
+            [CompletionResult]::new('--audience', '--audience', [CompletionResultType]::ParameterName, 'The audience the token must name in `aud` (implies --verify)')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Clock skew allowed when checking `exp` and `nbf`')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -233,6 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object for scripts')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 10 when the token is expired or not yet valid')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Verify the signature and the claims (exit 10 when they fail)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -247,6 +318,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
             [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
             [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
             [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
@@ -271,7 +343,9 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print a valid access token, refreshing only when needed')
             [CompletionResult]::new('header', 'header', [CompletionResultType]::ParameterValue, 'Print `Authorization: Bearer <token>`, refreshing only when needed')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what is stored for the profile, offline')
-            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s tokens')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in: authorize in the browser, then exchange the code, in one command')
+            [CompletionResult]::new('authorize-url', 'authorize-url', [CompletionResultType]::ParameterValue, 'Print the authorize URL and remember its state for `amtoken exchange`')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s tokens, and with --revoke revoke the refresh token first')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a JWT and show its header, claims and expiry')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -290,6 +364,12 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             break
         }
         'amtoken;help;status' {
+            break
+        }
+        'amtoken;help;login' {
+            break
+        }
+        'amtoken;help;authorize-url' {
             break
         }
         'amtoken;help;logout' {

@@ -16,6 +16,9 @@ _amtoken() {
             ",$1")
                 cmd="amtoken"
                 ;;
+            amtoken,authorize-url)
+                cmd="amtoken__subcmd__authorize__subcmd__url"
+                ;;
             amtoken,completions)
                 cmd="amtoken__subcmd__completions"
                 ;;
@@ -31,6 +34,9 @@ _amtoken() {
             amtoken,help)
                 cmd="amtoken__subcmd__help"
                 ;;
+            amtoken,login)
+                cmd="amtoken__subcmd__login"
+                ;;
             amtoken,logout)
                 cmd="amtoken__subcmd__logout"
                 ;;
@@ -42,6 +48,9 @@ _amtoken() {
                 ;;
             amtoken,token)
                 cmd="amtoken__subcmd__token"
+                ;;
+            amtoken__subcmd__help,authorize-url)
+                cmd="amtoken__subcmd__help__subcmd__authorize__subcmd__url"
                 ;;
             amtoken__subcmd__help,completions)
                 cmd="amtoken__subcmd__help__subcmd__completions"
@@ -57,6 +66,9 @@ _amtoken() {
                 ;;
             amtoken__subcmd__help,help)
                 cmd="amtoken__subcmd__help__subcmd__help"
+                ;;
+            amtoken__subcmd__help,login)
+                cmd="amtoken__subcmd__help__subcmd__login"
                 ;;
             amtoken__subcmd__help,logout)
                 cmd="amtoken__subcmd__help__subcmd__logout"
@@ -77,7 +89,7 @@ _amtoken() {
 
     case "${cmd}" in
         amtoken)
-            opts="-p -v -h -V --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version exchange refresh token header status logout decode completions help"
+            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version exchange refresh token header status login authorize-url logout decode completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -100,6 +112,88 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "post basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        amtoken__subcmd__authorize__subcmd__url)
+            opts="-p -v -h -V --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -151,7 +245,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__completions)
-            opts="-p -v -h -V --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version bash elvish fish powershell zsh"
+            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +268,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -225,13 +323,25 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__decode)
-            opts="-p -v -h -V --json --claim --check --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --claim)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audience)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --leeway)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -252,6 +362,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -303,7 +417,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exchange)
-            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,6 +460,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -397,7 +515,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__header)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -432,6 +550,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -483,8 +605,22 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__help)
-            opts="exchange refresh token header status logout decode completions help"
+            opts="exchange refresh token header status login authorize-url logout decode completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        amtoken__subcmd__help__subcmd__authorize__subcmd__url)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -566,6 +702,20 @@ _amtoken() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        amtoken__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         amtoken__subcmd__help__subcmd__logout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -622,8 +772,98 @@ _amtoken() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        amtoken__subcmd__login)
+            opts="-o -p -v -h -V --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --login-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "post basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --redirect-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         amtoken__subcmd__logout)
-            opts="-p -v -h -V --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-p -v -h -V --revoke --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,6 +886,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,7 +941,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__refresh)
-            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,6 +976,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -783,7 +1031,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__status)
-            opts="-p -v -h -V --json --all --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-p -v -h -V --json --all --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,6 +1054,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -857,7 +1109,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__token)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,6 +1144,10 @@ _amtoken() {
                     return 0
                     ;;
                 --token-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authorize-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= p/profile= issuer= token-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= cacert= h/help V/version
+    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -30,6 +30,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_needs_command" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -50,7 +51,9 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "refresh" -d 'Renew 
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "status" -d 'Show what is stored for the profile, offline'
-complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "logout" -d 'Forget the profile\'s tokens'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -68,6 +71,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -95,6 +99,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -123,6 +128,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -150,6 +156,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -171,6 +178,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -188,12 +196,66 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l all -d 'Every
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l login-timeout -d 'How long to wait for the callback or the pasted URL' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s o -l output -d 'What to print on stdout [default: none]' -r -f -a "raw\t'The access token alone'
+header\t'`Authorization: Bearer <token>`'
+json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
+env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
+none\t'Nothing'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l pkce -d 'Send a PKCE code challenge (S256) and the verifier with the code'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-browser -d 'Do not open a browser; only print the URL'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l pkce -d 'Add a PKCE code challenge (S256); `exchange` sends the verifier'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -206,16 +268,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l config -d 'Co
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l revoke -d 'Revoke the refresh token at the server first (RFC 7009)'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l claim -d 'Print only the value of claim NAME' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l jwks -d 'The key set to verify with: a URL or a file (implies --verify)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l audience -d 'The audience the token must name in `aud` (implies --verify)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l leeway -d 'Clock skew allowed when checking `exp` and `nbf`' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -230,6 +297,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l lock-timeout 
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l check -d 'Exit 10 when the token is expired or not yet valid'
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l verify -d 'Verify the signature and the claims (exit 10 when they fail)'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s V -l version -d 'Print version'
@@ -239,6 +307,7 @@ never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l client-id -d 'OAuth client id (required for grants)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
@@ -254,12 +323,14 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "logout" -d 'Forget the profile\'s tokens'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status logout decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -56,6 +56,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_TOKEN_URL")]
     pub token_url: Option<String>,
 
+    /// Authorize endpoint [default: {issuer}/connect/authorize]
+    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_AUTHORIZE_URL")]
+    pub authorize_url: Option<String>,
+
     /// OAuth client id (required for grants)
     #[arg(long, global = true, value_name = "ID", env = "AMTOKEN_CLIENT_ID")]
     pub client_id: Option<String>,
@@ -151,10 +155,25 @@ pub enum Command {
     /// nothing is stored.
     Status(StatusArgs),
 
-    /// Forget the profile's tokens
+    /// Log in: authorize in the browser, then exchange the code, in one command
     ///
-    /// Deletes the stored refresh token, the cached access token and any rescue file, under
-    /// the profile lock. Nothing stored is not an error.
+    /// Prints the authorize URL on stderr and opens the browser when there is a display. With
+    /// a loopback redirect URI (http://127.0.0.1:PORT/… or http://localhost:PORT/…) amtoken
+    /// listens there for the one callback; with any other (ApprovalMax's are HTTPS) it asks on
+    /// the terminal for the URL the browser landed on, or the bare code. The state is checked
+    /// either way.
+    Login(LoginArgs),
+
+    /// Print the authorize URL and remember its state for `amtoken exchange`
+    ///
+    /// The state (and, with --pkce, the code verifier) is kept in the cache directory for 10
+    /// minutes; `amtoken exchange --code <CALLBACK-URL>` checks the callback against it.
+    AuthorizeUrl(AuthorizeUrlArgs),
+
+    /// Forget the profile's tokens, and with --revoke revoke the refresh token first
+    ///
+    /// Deletes the stored refresh token, the cached access token, any rescue file and any
+    /// pending authorize request, under the profile lock. Nothing stored is not an error.
     Logout(LogoutArgs),
 
     /// Decode a JWT and show its header, claims and expiry
@@ -230,9 +249,44 @@ pub struct StatusArgs {
     pub all: bool,
 }
 
+/// `amtoken login`
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Send a PKCE code challenge (S256) and the verifier with the code
+    #[arg(long)]
+    pub pkce: bool,
+
+    /// Do not open a browser; only print the URL
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// How long to wait for the callback or the pasted URL
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub login_timeout: Duration,
+
+    /// What to print on stdout [default: none]
+    #[arg(short = 'o', long, value_name = "FORMAT", default_value = "none")]
+    pub output: OutputFormat,
+}
+
+/// `amtoken authorize-url`
+#[derive(Debug, Args)]
+pub struct AuthorizeUrlArgs {
+    /// Add a PKCE code challenge (S256); `exchange` sends the verifier
+    #[arg(long)]
+    pub pkce: bool,
+}
+
 /// `amtoken logout`
 #[derive(Debug, Args)]
-pub struct LogoutArgs {}
+pub struct LogoutArgs {
+    /// Revoke the refresh token at the server first (RFC 7009)
+    ///
+    /// The revocation endpoint comes from the issuer's discovery document. When the server
+    /// has none, amtoken says so and forgets locally all the same.
+    #[arg(long)]
+    pub revoke: bool,
+}
 
 /// `amtoken decode`
 #[derive(Debug, Args)]
@@ -260,6 +314,27 @@ pub struct DecodeArgs {
     /// The output is printed as usual first.
     #[arg(long)]
     pub check: bool,
+
+    /// Verify the signature and the claims (exit 10 when they fail)
+    ///
+    /// The keys come from the issuer's JWKS (its discovery document names it), or from
+    /// --jwks. The algorithm must suit the key and be one of PS256/384/512, RS256/384/512,
+    /// ES256, ES384 or EdDSA: `none` and HMAC are refused. `exp` and `nbf` are checked with
+    /// --leeway, `iss` against the issuer, `aud` when --audience is given.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// The key set to verify with: a URL or a file (implies --verify)
+    #[arg(long, value_name = "URL|FILE")]
+    pub jwks: Option<String>,
+
+    /// The audience the token must name in `aud` (implies --verify)
+    #[arg(long, value_name = "AUD")]
+    pub audience: Option<String>,
+
+    /// Clock skew allowed when checking `exp` and `nbf`
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub leeway: Duration,
 }
 
 /// `amtoken completions`

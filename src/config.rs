@@ -36,6 +36,8 @@ pub struct Settings {
     pub issuer: Option<String>,
     /// The configured token endpoint; `None`: `{issuer}/connect/token`.
     pub token_url: Option<String>,
+    /// The configured authorize endpoint; `None`: `{issuer}/connect/authorize`.
+    pub authorize_url: Option<String>,
     /// The configured OAuth client id. `None`: the stored record's; grants need one.
     pub client_id: Option<String>,
     /// Client authentication at the token endpoint.
@@ -111,8 +113,6 @@ pub enum ConfigError {
 struct ProfileTable {
     issuer: Option<String>,
     token_url: Option<String>,
-    // Read by `amtoken login` and `authorize-url`; accepted here so one config file serves all.
-    #[allow(dead_code)]
     authorize_url: Option<String>,
     client_id: Option<String>,
     redirect_uri: Option<String>,
@@ -136,6 +136,7 @@ struct Flags {
     profile: Option<String>,
     issuer: Option<String>,
     token_url: Option<String>,
+    authorize_url: Option<String>,
     client_id: Option<String>,
     client_auth: Option<ClientAuth>,
     redirect_uri: Option<String>,
@@ -175,6 +176,7 @@ impl Settings {
             profile: args.profile.clone(),
             issuer: args.issuer.clone(),
             token_url: args.token_url.clone(),
+            authorize_url: args.authorize_url.clone(),
             client_id: args.client_id.clone(),
             client_auth: args.client_auth,
             redirect_uri: args.redirect_uri.clone(),
@@ -220,6 +222,13 @@ impl Settings {
         self.token_url
             .clone()
             .unwrap_or_else(|| format!("{issuer}/connect/token"))
+    }
+
+    /// The authorize endpoint of `issuer`, unless one is configured.
+    pub fn authorize_url_for(&self, issuer: &str) -> String {
+        self.authorize_url
+            .clone()
+            .unwrap_or_else(|| format!("{issuer}/connect/authorize"))
     }
 
     /// The configured client id, or the one given (the stored record's).
@@ -347,6 +356,7 @@ fn resolve_profile(
             .or(table.issuer)
             .map(|issuer| issuer.trim_end_matches('/').to_string()),
         token_url: flags.token_url.clone().or(table.token_url),
+        authorize_url: flags.authorize_url.clone().or(table.authorize_url),
         client_id: flags
             .client_id
             .clone()

@@ -5,8 +5,9 @@ use std::fmt;
 
 use crate::config::ConfigError;
 use crate::http::{HttpError, HttpFailure};
-use crate::jwt::JwtError;
+use crate::jwt::{JwtError, VerifyError};
 use crate::oauth::callback::CallbackError;
+use crate::oauth::loopback::LoopbackError;
 use crate::oauth::{ErrorCode, OAuthError};
 use crate::output;
 use crate::store::{LockError, StoreError};
@@ -32,7 +33,7 @@ pub enum Kind {
     StoreUnavailable,
     /// Timed out waiting for the profile lock (exit 9).
     LockTimeout,
-    /// A check on the token failed (exit 10).
+    /// A check on the token failed: signature, claims, or time with --check (exit 10).
     VerificationFailed,
 }
 
@@ -157,6 +158,17 @@ impl From<JwtError> for Error {
     }
 }
 
+impl From<VerifyError> for Error {
+    fn from(error: VerifyError) -> Self {
+        let kind = if error.is_bad_key_set() {
+            Kind::InvalidInput
+        } else {
+            Kind::VerificationFailed
+        };
+        Error::new(kind, error)
+    }
+}
+
 impl From<ConfigError> for Error {
     fn from(error: ConfigError) -> Self {
         let hint = match &error {
@@ -225,6 +237,7 @@ impl From<OAuthError> for Error {
             ),
             OAuthError::Refused { .. }
             | OAuthError::Redirect { .. }
+            | OAuthError::InvalidDocument { .. }
             | OAuthError::InvalidResponse { .. } => (Kind::ServerRefused, None),
         };
         Error::new(kind, error).maybe_hint(hint)
@@ -248,6 +261,19 @@ impl From<CallbackError> for Error {
             ),
         };
         Error::new(kind, error).hint(hint)
+    }
+}
+
+impl From<LoopbackError> for Error {
+    fn from(error: LoopbackError) -> Self {
+        match error {
+            LoopbackError::Listen { .. } => Error::new(Kind::InvalidInput, error)
+                .hint("is another program using that port? register and use another loopback port"),
+            LoopbackError::Timeout { .. } => Error::new(Kind::ReauthorizationNeeded, error)
+                .context("login failed")
+                .hint("run `amtoken login` again, or raise --login-timeout"),
+            LoopbackError::Receive(_) => Error::new(Kind::Internal, error),
+        }
     }
 }
 

@@ -3,12 +3,16 @@
 //! Decoding never trusts the token: every step that can fail has its own [`JwtError`], and no
 //! input makes it panic (see the proptest suite below).
 
+mod verify;
+
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
+
+pub use verify::{Expectations, KeySet, Verified, VerifyError, check_claims, verify_signature};
 
 /// Tokens longer than this are refused before any work is done.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;

@@ -31,8 +31,12 @@ pub fn run(cli: Cli) -> error::Result<ExitStatus> {
         Command::Token(args) => commands::token::run(args, &settings()?, OutputFormat::Raw),
         Command::Header(args) => commands::token::run(args, &settings()?, OutputFormat::Header),
         Command::Status(args) => commands::status::run(args, &settings()?),
+        Command::Login(args) => commands::login::run(args, &settings()?),
+        Command::AuthorizeUrl(args) => commands::authorize_url::run(args, &settings()?),
         Command::Logout(args) => commands::logout::run(args, &settings()?),
-        Command::Decode(args) => commands::decode::run(args, color),
+        Command::Decode(args) => {
+            commands::decode::run(args, color, || Ok(Settings::resolve(&cli.global)?))
+        }
         Command::Completions(args) => commands::completions::run(args),
     }?;
     Ok(ExitStatus::SUCCESS)

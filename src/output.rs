@@ -41,6 +41,30 @@ pub fn note(message: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "{message}");
 }
 
+/// Whether standard input is a terminal someone can type (or paste) into.
+pub fn stdin_is_terminal() -> bool {
+    io::stdin().is_terminal()
+}
+
+/// Asks on stderr and reads one line from standard input, waiting at most `timeout`; `None`
+/// when the time ran out or the input ended.
+pub fn prompt(question: &str, timeout: std::time::Duration) -> Option<String> {
+    {
+        let mut stderr = io::stderr().lock();
+        let _ = write!(stderr, "{question}");
+        let _ = stderr.flush();
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    // A thread, because a read from a terminal cannot be given a deadline; if the time runs
+    // out it is left blocked, and the process ends soon after.
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = io::stdin().read_line(&mut line);
+        let _ = sender.send(read.ok().filter(|count| *count > 0).map(|_| line));
+    });
+    receiver.recv_timeout(timeout).ok().flatten()
+}
+
 /// The error report: `amtoken: error: …` and maybe one `hint: …` line, on stderr.
 pub fn error_lines(message: &str, hint: Option<&str>) {
     let mut stderr = io::stderr().lock();

@@ -71,10 +71,50 @@ impl Paths {
         self.cache_dir.join(format!("{profile}.lock"))
     }
 
+    /// The profile's pending authorize request (state, PKCE verifier). In a folder of its own:
+    /// no profile's cache file can be another's pending file.
+    pub fn pending_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir
+            .join("pending")
+            .join(format!("{profile}.json"))
+    }
+
+    /// What is left of the profile's last pending request once a callback used it, to tell a
+    /// replayed callback.
+    pub fn used_state_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir
+            .join("used-state")
+            .join(format!("{profile}.json"))
+    }
+
+    /// The cached discovery document of `issuer`.
+    pub fn discovery_file(&self, issuer: &str) -> PathBuf {
+        self.cache_dir
+            .join("discovery")
+            .join(format!("{}.json", short_hash(issuer)))
+    }
+
+    /// The cached key set at `url`.
+    pub fn jwks_file(&self, url: &str) -> PathBuf {
+        self.cache_dir
+            .join("jwks")
+            .join(format!("{}.json", short_hash(url)))
+    }
+
     /// The directory of the cache files, for listing profiles.
     pub fn cache_dir(&self) -> &Path {
         &self.cache_dir
     }
+}
+
+/// A file name for a URL: the first 16 hex digits of its SHA-256.
+fn short_hash(text: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Creates `dir` (and its parents) if needed and makes it private (0700), also when it existed.

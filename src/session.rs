@@ -21,9 +21,13 @@ use crate::store::{self, CachedToken, CredentialStore, Loaded, Record, Version, 
 /// JWT with `exp`): ApprovalMax's tokens live an hour.
 const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
 
+mod authorization;
+mod keys;
+
+pub use keys::{Revocation, Verification, VerifyOptions};
+
 /// What to do when there is no usable refresh token.
-pub const REAUTHORIZE: &str =
-    "authorize again, then run `amtoken exchange --code <CODE or CALLBACK-URL>`";
+pub const REAUTHORIZE: &str = "authorize again with `amtoken login`";
 
 /// Which cached token will do.
 #[derive(Debug, Clone, Copy)]
@@ -67,11 +71,15 @@ pub struct IdentityMismatch {
     pub configured: Identity,
 }
 
-/// What [`Session::forget`] removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What [`Session::forget`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forgotten {
+    /// A stored refresh token was deleted.
     pub record: bool,
+    /// A cached access token was deleted.
     pub cache: bool,
+    /// What happened at the server.
+    pub revocation: Revocation,
 }
 
 /// One profile: its settings, its store and how a refresh token may be seeded.
@@ -263,20 +271,35 @@ impl<'a> Session<'a> {
         Ok((token, issued_refresh_token))
     }
 
-    /// Deletes the profile's record, its access-token cache and any rescue file, under the
-    /// profile lock.
-    pub fn forget(&self) -> Result<Forgotten> {
+    /// Deletes the profile's record, its access-token cache, any rescue file and any pending
+    /// authorize request, under the profile lock — after revoking the refresh token at the
+    /// server when `revoke` is set. A failed revocation forgets nothing, so it can be tried
+    /// again; a server without a revocation endpoint is said and forgotten all the same.
+    pub fn forget(&self, revoke: bool) -> Result<Forgotten> {
         let paths = &self.settings.paths;
         let profile = &self.settings.profile;
         let _guard = self.store.lock(self.settings.lock_timeout)?;
+        let revocation = if revoke {
+            match self.stored_record()? {
+                Some(loaded) => self.revoke(&loaded.record)?,
+                None => Revocation::NothingStored,
+            }
+        } else {
+            Revocation::NotAsked
+        };
         let record = self
             .store
             .delete()
             .context("failed to delete the stored refresh token")?;
         store::remove_rescue(&paths.rescue_file(profile))?;
+        self.forget_pending();
         let cache = cache::delete(&paths.cache_file(profile))
             .context("failed to delete the access-token cache")?;
-        Ok(Forgotten { record, cache })
+        Ok(Forgotten {
+            record,
+            cache,
+            revocation,
+        })
     }
 
     /// The cached token when it belongs to these settings and `freshness` allows it.
@@ -342,7 +365,7 @@ impl<'a> Session<'a> {
                 ),
             )
             .hint(
-                "use the matching --issuer and --client-id, another --profile, or `amtoken exchange` again",
+                "use the matching --issuer and --client-id, another --profile, or `amtoken login` again",
             ));
         }
         Ok(loaded)
@@ -383,13 +406,16 @@ impl<'a> Session<'a> {
 
     /// The transport and the client credentials every grant needs.
     fn grant_client(&self, client_id: &str) -> Result<(Transport, ClientCredentials)> {
-        let transport = Transport::new(self.settings.transport_options())?;
-        let credentials = ClientCredentials {
+        Ok((self.transport()?, self.credentials(client_id)?))
+    }
+
+    /// The client's credentials, the secret read now.
+    fn credentials(&self, client_id: &str) -> Result<ClientCredentials> {
+        Ok(ClientCredentials {
             client_id: client_id.to_string(),
             client_secret: self.settings.client_secret()?,
             method: self.settings.client_auth,
-        };
-        Ok((transport, credentials))
+        })
     }
 
     /// Keeps what a token endpoint issued: the refresh token first — even when the rest of the

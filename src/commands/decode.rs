@@ -8,24 +8,44 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::cli::DecodeArgs;
+use crate::config::Settings;
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::jwt::{self, Jwt, TimeClaim, Validity};
 use crate::output;
+use crate::session::{Session, Verification, VerifyOptions};
 
-/// Runs `amtoken decode`.
-pub fn run(args: &DecodeArgs, color: bool) -> Result<()> {
+/// Runs `amtoken decode`. `settings` are resolved only for `--verify`, so that plain decoding
+/// works whatever the config file says.
+pub fn run(
+    args: &DecodeArgs,
+    color: bool,
+    settings: impl FnOnce() -> Result<Settings>,
+) -> Result<()> {
     let input = read_input(args.token.as_deref())?;
     let token = jwt::decode_bytes(&input).context("failed to decode token")?;
     for warning in &token.warnings {
         output::warn(warning);
     }
+    let verification = if args.verify || args.jwks.is_some() || args.audience.is_some() {
+        let settings = settings()?;
+        Some(Session::open(&settings).verify(
+            &token,
+            &VerifyOptions {
+                key_source: args.jwks.as_deref(),
+                audience: args.audience.as_deref(),
+                leeway: args.leeway,
+            },
+        )?)
+    } else {
+        None
+    };
     let now = Utc::now();
     let rendered = if let Some(name) = &args.claim {
         render_claim(&token, name)?
     } else if args.json {
-        render_json(&token, now)
+        render_json(&token, verification.as_ref(), now)
     } else {
-        render_human(&token, now, color)
+        render_human(&token, verification.as_ref(), now, color)
     };
     output::print(&rendered)?;
     if args.check {
@@ -122,6 +142,8 @@ struct DecodeReport<'a> {
     payload: &'a Map<String, Value>,
     status: &'static str,
     signature_verified: bool,
+    key_id: Option<&'a str>,
+    jwks: Option<&'a str>,
     unsigned: bool,
     expires_at: Option<String>,
     expires_at_unix: Option<i64>,
@@ -136,7 +158,7 @@ struct DecodeReport<'a> {
     warnings: Vec<String>,
 }
 
-fn render_json(token: &Jwt, now: DateTime<Utc>) -> String {
+fn render_json(token: &Jwt, verification: Option<&Verification>, now: DateTime<Utc>) -> String {
     let at = |name| match token.time_claim(name) {
         TimeClaim::At(at) => Some(at),
         _ => None,
@@ -152,7 +174,9 @@ fn render_json(token: &Jwt, now: DateTime<Utc>) -> String {
         header: &token.header,
         payload: &token.payload,
         status: token.validity(now).as_str(),
-        signature_verified: false,
+        signature_verified: verification.is_some(),
+        key_id: verification.and_then(|verification| verification.verified.key_id.as_deref()),
+        jwks: verification.map(|verification| verification.key_source.as_str()),
         unsigned: token.is_unsigned(),
         expires_at: expires_at.map(output::rfc3339),
         expires_at_unix: expires_at.map(|at| at.timestamp()),
@@ -170,7 +194,12 @@ fn render_json(token: &Jwt, now: DateTime<Utc>) -> String {
     format!("{}\n", serde_json::to_string(&report).unwrap_or_default())
 }
 
-fn render_human(token: &Jwt, now: DateTime<Utc>, color: bool) -> String {
+fn render_human(
+    token: &Jwt,
+    verification: Option<&Verification>,
+    now: DateTime<Utc>,
+    color: bool,
+) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "Header\n{}\n\n",
@@ -231,10 +260,21 @@ fn render_human(token: &Jwt, now: DateTime<Utc>, color: bool) -> String {
     rows.push(("Status", status_line(token, now)));
     rows.push((
         "Signature",
-        if token.is_unsigned() {
-            "none: this is an unsecured token (alg none or no signature)".to_string()
-        } else {
-            "not verified".to_string()
+        match verification {
+            Some(verification) => format!(
+                "verified with key {} from {} ({})",
+                verification
+                    .verified
+                    .key_id
+                    .as_deref()
+                    .unwrap_or("(no kid)"),
+                verification.key_source,
+                verification.verified.algorithm,
+            ),
+            None if token.is_unsigned() => {
+                "none: this is an unsecured token (alg none or no signature)".to_string()
+            }
+            None => "not verified".to_string(),
         },
     ));
 
@@ -331,6 +371,7 @@ mod tests {
     fn json_report_carries_both_time_forms() {
         let report: Value = serde_json::from_str(&render_json(
             &token(json!({"exp": 4000, "iat": 1000, "scope": "a b"})),
+            None,
             at(1000),
         ))
         .unwrap();

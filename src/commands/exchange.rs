@@ -1,13 +1,12 @@
-//! `amtoken exchange --code <CODE|CALLBACK-URL>`: the authorization_code grant. Stores the
-//! refresh token, caches the access token.
+//! `amtoken exchange --code <CODE|CALLBACK-URL>`: the authorization_code grant, the callback
+//! checked against the pending request of `authorize-url`. Stores the refresh token, caches the
+//! access token.
 
 use std::io::BufRead as _;
 
 use crate::cli::ExchangeArgs;
 use crate::config::Settings;
 use crate::error::{Context as _, Error, Kind, Result};
-use crate::oauth::callback;
-use crate::output;
 use crate::secret::Secret;
 use crate::session::Session;
 
@@ -28,17 +27,10 @@ pub fn run(args: &ExchangeArgs, settings: &Settings) -> Result<()> {
     } else {
         args.code.clone()
     };
-    let code = callback::code_from_input(&input, args.state.as_deref())?;
     let verifier = args.code_verifier.clone().map(Secret::new);
     let (token, issued_refresh_token) =
-        Session::open(settings).exchange(&code, verifier.as_ref())?;
-    if !issued_refresh_token {
-        output::warn(
-            "the server issued no refresh token (was offline_access granted?): \
-             this access token cannot be renewed",
-        );
-    }
-    super::report_tokens(settings, "logged in", &token, args.output)
+        Session::open(settings).exchange_callback(&input, args.state.as_deref(), verifier)?;
+    super::report_login(settings, &token, issued_refresh_token, args.output)
 }
 
 fn read_code_from_stdin() -> Result<String> {

@@ -1,9 +1,11 @@
 //! One short module per subcommand, each a `run` over the session, the JWT module and the
 //! output module. What exchange, refresh and token print is rendered here, in one place.
 
+pub mod authorize_url;
 pub mod completions;
 pub mod decode;
 pub mod exchange;
+pub mod login;
 pub mod logout;
 pub mod refresh;
 pub mod status;
@@ -43,6 +45,23 @@ fn print_token(settings: &Settings, token: &CachedToken, format: OutputFormat) -
         Utc::now(),
     ))?;
     Ok(())
+}
+
+/// What `exchange` and `login` say: the summary, and a warning when the server issued no
+/// refresh token.
+fn report_login(
+    settings: &Settings,
+    token: &CachedToken,
+    issued_refresh_token: bool,
+    format: OutputFormat,
+) -> Result<()> {
+    if !issued_refresh_token {
+        output::warn(
+            "the server issued no refresh token (was offline_access granted?): \
+             this access token cannot be renewed",
+        );
+    }
+    report_tokens(settings, "logged in", token, format)
 }
 
 /// What `exchange` and `refresh` say: a one-line summary on stderr, and the token on stdout in

@@ -85,6 +85,20 @@ pub fn code_from_input(input: &str, expected_state: Option<&str>) -> Result<Secr
     callback.code.map(Secret::new).ok_or(CallbackError::NoCode)
 }
 
+/// The `state` a pasted callback URL carries; `None` for a bare code or a URL without one.
+pub fn state_of(input: &str) -> Option<String> {
+    let input = input.trim();
+    if !looks_like_callback(input) {
+        return None;
+    }
+    parse(input).ok()?.state
+}
+
+/// Whether the input is a callback URL (or its query) rather than a bare code.
+pub fn is_callback(input: &str) -> bool {
+    looks_like_callback(input.trim())
+}
+
 fn looks_like_callback(input: &str) -> bool {
     input.contains("://")
         || input.starts_with('?')

@@ -2,7 +2,10 @@
 //! classified at the boundary; OAuth error codes as an enum; the callback URL. Knows nothing of
 //! storage.
 
+pub mod authorize;
 pub mod callback;
+pub mod discovery;
+pub mod loopback;
 
 use std::fmt;
 
@@ -157,6 +160,12 @@ pub enum OAuthError {
         "the server answered HTTP {status} with a redirect to {location}; redirects are not followed on token requests"
     )]
     Redirect { status: u16, location: String },
+    #[error("not a valid {what} at {url}: {why}")]
+    InvalidDocument {
+        what: &'static str,
+        url: String,
+        why: String,
+    },
     #[error("not a valid token response (HTTP {status}, {content_type}): {why}{}", suffix(.excerpt))]
     InvalidResponse {
         status: u16,
@@ -233,27 +242,68 @@ impl TokenEndpoint<'_> {
                 secrets.push(refresh_token.expose());
             }
         }
-        let client = self.client;
-        let mut request = Request::new(Method::POST, url, MAX_TOKEN_RESPONSE_BYTES)
-            .header(header::ACCEPT, "application/json")?;
-        match (&client.client_secret, client.method) {
-            (Some(secret), ClientAuthMethod::Basic) => {
-                request = request.secret_header(
-                    header::AUTHORIZATION,
-                    &basic_authorization(&client.client_id, secret.expose()),
-                )?;
-                secrets.push(secret.expose());
-            }
-            (Some(secret), ClientAuthMethod::Post) => {
-                form.push(("client_id", &client.client_id));
-                form.push(("client_secret", secret.expose()));
-                secrets.push(secret.expose());
-            }
-            (None, _) => form.push(("client_id", &client.client_id)),
-        }
-        let reply = self.transport.send(request.form(&form))?;
+        let request = authenticated_request(url, self.client, form, &mut secrets)?;
+        let reply = self.transport.send(request)?;
         read_token_reply(reply, &secrets)
     }
+}
+
+/// A revocation endpoint (RFC 7009) of one client.
+pub struct RevocationEndpoint<'a> {
+    pub transport: &'a Transport,
+    pub url: &'a str,
+    pub client: &'a ClientCredentials,
+}
+
+impl RevocationEndpoint<'_> {
+    /// Revokes a refresh token; the server's 200 is success whether or not it knew the token.
+    pub fn revoke_refresh_token(&self, token: &Secret) -> Result<(), OAuthError> {
+        let url = http::check_url(self.url)?;
+        let form = vec![
+            ("token", token.expose()),
+            ("token_type_hint", "refresh_token"),
+        ];
+        let mut secrets = vec![token.expose()];
+        let request = authenticated_request(url, self.client, form, &mut secrets)?;
+        let reply = self.transport.send(request)?;
+        if reply.status.is_success() {
+            return Ok(());
+        }
+        // The error shapes are the token endpoint's (RFC 7009 §2.2.1).
+        match read_token_reply(reply, &secrets) {
+            Err(error) => Err(error),
+            Ok(_) => Ok(()),
+        }
+    }
+}
+
+/// A form POST that carries the client's authentication (RFC 6749 §2.3.1): in the body for
+/// client_secret_post, in a Basic header for client_secret_basic. What it sends in secret is
+/// added to `secrets`, for redaction.
+fn authenticated_request<'a>(
+    url: url::Url,
+    client: &'a ClientCredentials,
+    mut form: Vec<(&'a str, &'a str)>,
+    secrets: &mut Vec<&'a str>,
+) -> Result<Request, OAuthError> {
+    let mut request = Request::new(Method::POST, url, MAX_TOKEN_RESPONSE_BYTES)
+        .header(header::ACCEPT, "application/json")?;
+    match (&client.client_secret, client.method) {
+        (Some(secret), ClientAuthMethod::Basic) => {
+            request = request.secret_header(
+                header::AUTHORIZATION,
+                &basic_authorization(&client.client_id, secret.expose()),
+            )?;
+            secrets.push(secret.expose());
+        }
+        (Some(secret), ClientAuthMethod::Post) => {
+            form.push(("client_id", &client.client_id));
+            form.push(("client_secret", secret.expose()));
+            secrets.push(secret.expose());
+        }
+        (None, _) => form.push(("client_id", &client.client_id)),
+    }
+    Ok(request.form(&form))
 }
 
 /// RFC 6749 §2.3.1: both parts form-urlencoded, then base64.

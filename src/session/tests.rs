@@ -147,7 +147,7 @@ fn nothing_stored_and_nothing_configured_is_not_logged_in() {
             "{}",
             error.message()
         );
-        assert!(error.hint_text().unwrap().contains("amtoken exchange"));
+        assert!(error.hint_text().unwrap().contains("amtoken login"));
     }
 }
 
@@ -307,20 +307,22 @@ fn forget_removes_the_record_the_cache_and_a_rescue_file() {
     let store = MemoryStore::with(fixture.record("rt-1"));
     let session = Session::with_store(&settings, Box::new(&store));
     assert_eq!(
-        session.forget().unwrap(),
+        session.forget(false).unwrap(),
         Forgotten {
             record: true,
-            cache: true
+            cache: true,
+            revocation: Revocation::NotAsked,
         }
     );
     assert!(store.record().is_none());
     assert!(!settings.paths.rescue_file("default").exists());
     assert!(!settings.paths.cache_file("default").exists());
     assert_eq!(
-        session.forget().unwrap(),
+        session.forget(false).unwrap(),
         Forgotten {
             record: false,
-            cache: false
+            cache: false,
+            revocation: Revocation::NotAsked,
         }
     );
 }

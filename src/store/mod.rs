@@ -153,6 +153,20 @@ pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
     })
 }
 
+/// Reads a JSON file amtoken keeps (a cache, a pending request): `None` when there is none.
+pub fn read_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, StoreError> {
+    read_json_file(path)
+}
+
+/// Replaces a JSON file amtoken keeps, atomically, mode 0600.
+pub fn write_file(path: &Path, value: &impl Serialize) -> Result<(), StoreError> {
+    atomic::write_private(path, &to_json(value)).map_err(|source| StoreError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// The record in the rescue file, if there is one.
 pub fn read_rescue(path: &Path) -> Result<Option<Record>, StoreError> {
     read_json_file(path)
@@ -177,7 +191,7 @@ pub fn remove_rescue(path: &Path) -> Result<(), StoreError> {
 }
 
 /// Removes a file of ours; `false` when it was not there.
-pub(crate) fn remove_file(path: &Path, action: &'static str) -> Result<bool, StoreError> {
+pub fn remove_file(path: &Path, action: &'static str) -> Result<bool, StoreError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),

@@ -13,6 +13,8 @@ struct DecodeJson {
     payload: serde_json::Map<String, serde_json::Value>,
     status: String,
     signature_verified: bool,
+    key_id: Option<String>,
+    jwks: Option<String>,
     unsigned: bool,
     expires_at: Option<String>,
     expires_at_unix: Option<i64>,
@@ -113,6 +115,7 @@ fn decode_json_follows_the_documented_schema() {
         ]
     );
     assert!(!report.signature_verified);
+    assert_eq!((report.key_id, report.jwks), (None, None));
     assert!(!report.unsigned);
     assert!(report.warnings.is_empty());
     // Claim order is the token's own.

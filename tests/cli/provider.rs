@@ -26,7 +26,7 @@ pub fn secret_of(client_id: &str) -> String {
 /// returns the callback URL the browser would land on. `extra` adds query parameters.
 pub fn authorize(client_id: &str, state: &str, extra: &[(&str, &str)]) -> String {
     let scope = format!("{READ_SCOPE} offline_access");
-    let mut url = reqwest::Url::parse_with_params(
+    let url = reqwest::Url::parse_with_params(
         &format!("{}/connect/authorize", issuer()),
         [
             ("response_type", "code"),
@@ -41,6 +41,13 @@ pub fn authorize(client_id: &str, state: &str, extra: &[(&str, &str)]) -> String
         .chain(extra),
     )
     .unwrap();
+    browse(url.as_str(), REDIRECT_URI)
+}
+
+/// Plays the browser: follows the provider's redirects from `url` (an authorize URL) until one
+/// points at `redirect_uri`, and returns that location.
+pub fn browse(url: &str, redirect_uri: &str) -> String {
+    let mut url = reqwest::Url::parse(url).unwrap();
     let client = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -65,7 +72,7 @@ pub fn authorize(client_id: &str, state: &str, extra: &[(&str, &str)]) -> String
             .to_str()
             .unwrap()
             .to_string();
-        if location.starts_with(REDIRECT_URI) {
+        if location.starts_with(redirect_uri) {
             return location;
         }
         url = url.join(&location).unwrap();
@@ -148,8 +155,13 @@ fn exchange_then_refresh_rotates_and_the_old_token_is_refused() {
     // The spent token is dead: putting it back and refreshing asks for re-authorization.
     let mut record = sandbox.stored_record("default");
     record["refresh_token"] = first.clone().into();
+    assert_refused(&sandbox, "amtoken-post", &record);
+}
+
+/// Stores `record` and refreshes: the provider must refuse its refresh token (exit 5).
+pub fn assert_refused(sandbox: &Sandbox, client_id: &str, record: &serde_json::Value) {
     crate::util::write_private(&sandbox.store_file("default"), &record.to_string());
-    let output = amtoken(&sandbox, "amtoken-post")
+    let output = amtoken(sandbox, client_id)
         .args(["refresh", "--force"])
         .output()
         .unwrap();

@@ -4,6 +4,7 @@
 //
 // Login and consent happen on their own: the interaction route finishes them at once, so a
 // test gets an authorization code by following redirects until one points at the redirect URI.
+// With login_hint=deny the user refuses instead (access_denied).
 //
 // Usage: node server.mjs READY-FILE   (listens on 127.0.0.1, an ephemeral port; writes
 // {"issuer": …} to READY-FILE once it accepts connections). GET /test/stats answers how many
@@ -58,6 +59,10 @@ server.listen(0, '127.0.0.1', () => {
       // One client per concurrency test, so each counts only its own requests.
       client('amtoken-many-file', 'client_secret_post'),
       client('amtoken-many-keyring', 'client_secret_post'),
+      // `amtoken login` with a loopback redirect (RFC 8252: any port on 127.0.0.1).
+      { ...client('amtoken-loopback', 'client_secret_post'), application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] },
+      // `logout --revoke` and `decode --verify`, counted apart from the others.
+      client('amtoken-revoke', 'client_secret_post'),
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['amtoken-test-cookie-key'] },
@@ -99,6 +104,19 @@ server.listen(0, '127.0.0.1', () => {
     console.error(`grant.error ${error.message}: ${error.error_detail ?? ''}`);
   });
 
+  // Like ApprovalMax (Duende IdentityServer), grant offline_access without prompt=consent:
+  // oidc-provider follows OIDC Core strictly and drops it unless consent is prompted.
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/connect/authorize') {
+      const params = new URLSearchParams(ctx.querystring);
+      if ((params.get('scope') ?? '').split(' ').includes('offline_access') && !params.has('prompt')) {
+        params.set('prompt', 'consent');
+        ctx.querystring = params.toString();
+      }
+    }
+    await next();
+  });
+
   provider.use(async (ctx, next) => {
     if (ctx.path === '/test/stats') {
       ctx.body = stats;
@@ -112,7 +130,10 @@ server.listen(0, '127.0.0.1', () => {
     const details = await provider.interactionDetails(ctx.req, ctx.res);
     const { prompt, params, session } = details;
     let result;
-    if (prompt.name === 'login') {
+    if (params.login_hint === 'deny') {
+      // A test asks for the user to refuse.
+      result = { error: 'access_denied', error_description: 'the user said no' };
+    } else if (prompt.name === 'login') {
       result = { login: { accountId: '5d1c2b7e-8f3a-4c6d-9e0b-1a2b3c4d5e6f' } };
     } else {
       const grant = details.grantId

@@ -1,0 +1,206 @@
+//! The authorization-code flow's memory: `authorize-url` and `login` save the pending request
+//! (state, PKCE verifier) for 10 minutes; a callback is checked against it before its code is
+//! sent, and once used the request is deleted, leaving only the hash of its state so that a
+//! replayed callback is recognised.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use url::Url;
+
+use super::{REAUTHORIZE, Session};
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::oauth::authorize::{AuthorizeError, AuthorizeParameters, authorize_request};
+use crate::oauth::callback;
+use crate::output;
+use crate::secret::Secret;
+use crate::store::{self, CachedToken};
+
+/// How long a pending authorize request is good for.
+const PENDING_SECONDS: i64 = 600;
+
+/// A pending authorize request, as kept in the cache directory (mode 0600).
+#[derive(Debug, Serialize, Deserialize)]
+struct Pending {
+    state: String,
+    code_verifier: Option<Secret>,
+    issuer: String,
+    client_id: String,
+    redirect_uri: String,
+    #[serde(with = "store::rfc3339")]
+    expires_at: DateTime<Utc>,
+}
+
+/// What is left of a used request: the hash of its state.
+#[derive(Debug, Serialize, Deserialize)]
+struct UsedState {
+    state_sha256: String,
+    #[serde(with = "store::rfc3339")]
+    used_at: DateTime<Utc>,
+}
+
+/// A fresh authorize request, saved as pending.
+#[derive(Debug)]
+pub struct Authorization {
+    pub url: Url,
+    pub redirect_uri: String,
+}
+
+impl From<AuthorizeError> for Error {
+    fn from(error: AuthorizeError) -> Self {
+        match error {
+            AuthorizeError::Url(http) => Error::from(http),
+            random @ AuthorizeError::Random(_) => Error::new(Kind::Internal, random),
+        }
+    }
+}
+
+impl Session<'_> {
+    /// Builds the authorize URL with a fresh state (and PKCE verifier) and saves them as the
+    /// profile's pending request, replacing any earlier one.
+    pub fn begin_authorization(&self, pkce: bool) -> Result<Authorization> {
+        let settings = self.settings;
+        let issuer = settings.issuer_or_default().to_string();
+        let client_id = settings.client_id_or(None)?.to_string();
+        let redirect_uri = settings.require_redirect_uri()?.to_string();
+        let endpoint = settings.authorize_url_for(&issuer);
+        let request = authorize_request(&AuthorizeParameters {
+            endpoint: &endpoint,
+            client_id: &client_id,
+            redirect_uri: &redirect_uri,
+            scope: &settings.scope,
+            pkce,
+        })
+        .context("failed to build the authorize URL")?;
+        let pending = Pending {
+            state: request.state.clone(),
+            code_verifier: request.code_verifier,
+            issuer,
+            client_id,
+            redirect_uri: redirect_uri.clone(),
+            expires_at: Utc::now() + chrono::Duration::seconds(PENDING_SECONDS),
+        };
+        store::write_file(&settings.paths.pending_file(&settings.profile), &pending)
+            .context("failed to save the pending authorize request")?;
+        Ok(Authorization {
+            url: request.url,
+            redirect_uri,
+        })
+    }
+
+    /// Exchanges what the user brought back — the callback URL or the bare code — after
+    /// checking it against the pending request (or `state` when one is given): a callback of
+    /// another request, an expired request or a replayed callback is refused before anything
+    /// is sent. The request is used up once the server has seen the code.
+    pub fn exchange_callback(
+        &self,
+        input: &str,
+        state: Option<&str>,
+        code_verifier: Option<Secret>,
+    ) -> Result<(CachedToken, bool)> {
+        let pending = self.pending();
+        let found = callback::state_of(input);
+        let (expected, pending_verifier) = match (&pending, state) {
+            (_, Some(state)) => {
+                let verifier = pending
+                    .as_ref()
+                    .filter(|pending| pending.state == state)
+                    .and_then(|pending| pending.code_verifier.clone());
+                (Some(state.to_string()), verifier)
+            }
+            (Some(pending), None) => {
+                if pending.expires_at <= Utc::now() {
+                    self.forget_pending();
+                    return Err(Error::msg(
+                        Kind::ReauthorizationNeeded,
+                        format!(
+                            "refusing the callback: the authorize request it answers expired at {}",
+                            output::rfc3339(pending.expires_at)
+                        ),
+                    )
+                    .hint(REAUTHORIZE));
+                }
+                if found.as_ref().is_some_and(|found| *found != pending.state) {
+                    self.refuse_replay(found.as_deref())?;
+                }
+                // A bare code carries no state to check; PKCE still ties it to this request.
+                let expected = callback::is_callback(input).then(|| pending.state.clone());
+                (expected, pending.code_verifier.clone())
+            }
+            (None, None) => {
+                self.refuse_replay(found.as_deref())?;
+                (None, None)
+            }
+        };
+        let code = callback::code_from_input(input, expected.as_deref())?;
+        let verifier = code_verifier.or(pending_verifier);
+        let result = self.exchange(&code, verifier.as_ref());
+        let seen_by_server = match &result {
+            Ok(_) => true,
+            Err(error) => matches!(
+                error.kind(),
+                Kind::ReauthorizationNeeded | Kind::ServerRefused | Kind::StoreUnavailable
+            ),
+        };
+        if seen_by_server && let Some(state) = expected.or(pending.map(|pending| pending.state)) {
+            self.mark_used(&state);
+        }
+        result
+    }
+
+    /// Deletes the pending request, if any.
+    pub fn forget_pending(&self) {
+        let path = self.settings.paths.pending_file(&self.settings.profile);
+        if let Err(error) = store::remove_file(&path, "remove") {
+            output::warn(format_args!(
+                "cannot remove the pending authorize request: {error}"
+            ));
+        }
+    }
+
+    fn pending(&self) -> Option<Pending> {
+        let path = self.settings.paths.pending_file(&self.settings.profile);
+        store::read_file(&path).unwrap_or_else(|error| {
+            output::warn(format_args!(
+                "ignoring the pending authorize request: {error}"
+            ));
+            None
+        })
+    }
+
+    /// A callback whose state an earlier exchange used is a replay.
+    fn refuse_replay(&self, found: Option<&str>) -> Result<()> {
+        let Some(found) = found else {
+            return Ok(());
+        };
+        let path = self.settings.paths.used_state_file(&self.settings.profile);
+        let used: Option<UsedState> = store::read_file(&path).ok().flatten();
+        if used.is_some_and(|used| used.state_sha256 == state_hash(found)) {
+            return Err(Error::msg(
+                Kind::ReauthorizationNeeded,
+                "refusing the callback: an earlier exchange already used it (a replayed callback)",
+            )
+            .hint(REAUTHORIZE));
+        }
+        Ok(())
+    }
+
+    fn mark_used(&self, state: &str) {
+        self.forget_pending();
+        let used = UsedState {
+            state_sha256: state_hash(state),
+            used_at: Utc::now(),
+        };
+        let path = self.settings.paths.used_state_file(&self.settings.profile);
+        if let Err(error) = store::write_file(&path, &used) {
+            output::warn(format_args!("cannot record the used state: {error}"));
+        }
+    }
+}
+
+fn state_hash(state: &str) -> String {
+    Sha256::digest(state.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}

@@ -1,0 +1,220 @@
+//! What the session fetches besides tokens: the issuer's discovery document and key sets,
+//! each cached for a day in the cache directory; token verification over them; and revocation.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Identity, Session};
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::http::Transport;
+use crate::jwt::{self, Expectations, Jwt, KeySet, Verified};
+use crate::oauth::RevocationEndpoint;
+use crate::oauth::discovery::{self, Discovery};
+use crate::store::{self, Record};
+
+/// How long a cached discovery document or key set is used without asking again.
+const DOCUMENT_TTL_SECONDS: i64 = 86_400;
+
+/// A document as cached, with when it was fetched.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cached<T> {
+    #[serde(with = "store::rfc3339")]
+    fetched_at: DateTime<Utc>,
+    document: T,
+}
+
+/// What `decode --verify` checks the claims against.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    /// A key set URL or file; `None`: the issuer's, from discovery.
+    pub key_source: Option<&'a str>,
+    pub audience: Option<&'a str>,
+    pub leeway: std::time::Duration,
+}
+
+/// A verified token: which key, from where.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub verified: Verified,
+    /// The key set's URL or file.
+    pub key_source: String,
+}
+
+/// What `logout --revoke` did at the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revocation {
+    /// Not asked for.
+    NotAsked,
+    /// The server revoked the refresh token at this endpoint.
+    Revoked(String),
+    /// Nothing was stored to revoke.
+    NothingStored,
+    /// The server offers no revocation endpoint: why.
+    Unsupported(String),
+}
+
+impl Session<'_> {
+    /// The transport for this profile's settings.
+    pub(super) fn transport(&self) -> Result<Transport> {
+        Ok(Transport::new(self.settings.transport_options())?)
+    }
+
+    /// `issuer`'s discovery document, from the cache when it is less than a day old; `None`
+    /// when the server has none.
+    pub fn discovery(&self, transport: &Transport, issuer: &str) -> Result<Option<Discovery>> {
+        let path = self.settings.paths.discovery_file(issuer);
+        if let Some(cached) = read_fresh::<Discovery>(&path)
+            && cached.issuer == issuer
+        {
+            return Ok(Some(cached));
+        }
+        let found = discovery::fetch_discovery(transport, issuer)
+            .map_err(Error::from)
+            .context(format!("failed to read the discovery document of {issuer}"))?;
+        if let Some(document) = &found {
+            write_cached(&path, document);
+        }
+        Ok(found)
+    }
+
+    /// Verifies `token`'s signature and claims: keys from `options.key_source` or the
+    /// issuer's JWKS; a `kid` the cached set lacks makes one fresh fetch (keys rotate).
+    pub fn verify(&self, token: &Jwt, options: &VerifyOptions<'_>) -> Result<Verification> {
+        let issuer = self.settings.issuer_or_default().to_string();
+        let transport = self.transport()?;
+        let source = match options.key_source {
+            Some(source) => source.to_string(),
+            None => self.jwks_uri(&transport, &issuer)?,
+        };
+        let remote = source.starts_with("https://") || source.starts_with("http://");
+        let (keys, from_cache) = if remote {
+            self.key_set(&transport, &source, false)?
+        } else {
+            (read_key_file(&source)?, false)
+        };
+        let verified = match jwt::verify_signature(token, &keys) {
+            Err(error) if error.is_unknown_key() && from_cache => {
+                let (keys, _) = self.key_set(&transport, &source, true)?;
+                jwt::verify_signature(token, &keys)
+            }
+            other => other,
+        }
+        .map_err(Error::from)
+        .context(format!(
+            "failed to verify the token with the keys of {source}"
+        ))?;
+        jwt::check_claims(
+            token,
+            &Expectations {
+                issuer: Some(&issuer),
+                audience: options.audience,
+                leeway: options.leeway,
+                now: Utc::now(),
+            },
+        )
+        .map_err(Error::from)
+        .context("failed to verify the token")?;
+        Ok(Verification {
+            verified,
+            key_source: source,
+        })
+    }
+
+    fn jwks_uri(&self, transport: &Transport, issuer: &str) -> Result<String> {
+        let discovery = self.discovery(transport, issuer)?.ok_or_else(|| {
+            Error::msg(
+                Kind::InvalidInput,
+                format!("{issuer} has no discovery document, so its keys are unknown"),
+            )
+            .context("failed to verify the token")
+            .hint("pass the key set with --jwks URL|FILE")
+        })?;
+        discovery.jwks_uri.ok_or_else(|| {
+            Error::msg(
+                Kind::InvalidInput,
+                format!("the discovery document of {issuer} names no jwks_uri"),
+            )
+            .context("failed to verify the token")
+            .hint("pass the key set with --jwks URL|FILE")
+        })
+    }
+
+    /// The key set at `url`: cached unless `fresh`; the second value says it came from the
+    /// cache.
+    fn key_set(&self, transport: &Transport, url: &str, fresh: bool) -> Result<(KeySet, bool)> {
+        let path = self.settings.paths.jwks_file(url);
+        if !fresh
+            && let Some(document) = read_fresh::<serde_json::Value>(&path)
+            && let Ok(keys) = KeySet::from_json(document.to_string().as_bytes())
+        {
+            return Ok((keys, true));
+        }
+        let bytes = discovery::fetch_jwks(transport, url)
+            .map_err(Error::from)
+            .context(format!("failed to fetch the key set {url}"))?;
+        let keys = KeySet::from_json(&bytes)
+            .map_err(|error| Error::new(Kind::ServerRefused, error))
+            .context(format!("failed to read the key set {url}"))?;
+        if let Ok(document) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+            write_cached(&path, &document);
+        }
+        Ok((keys, false))
+    }
+
+    /// Revokes `record`'s refresh token at the issuer's revocation endpoint (RFC 7009).
+    pub(super) fn revoke(&self, record: &Record) -> Result<Revocation> {
+        let identity = Identity {
+            issuer: record.issuer.clone(),
+            client_id: record.client_id.clone(),
+        };
+        let transport = self.transport()?;
+        let Some(discovery) = self.discovery(&transport, &identity.issuer)? else {
+            return Ok(Revocation::Unsupported(format!(
+                "{} has no discovery document",
+                identity.issuer
+            )));
+        };
+        let Some(endpoint) = discovery.revocation_endpoint else {
+            return Ok(Revocation::Unsupported(format!(
+                "the discovery document of {} names no revocation_endpoint",
+                identity.issuer
+            )));
+        };
+        let credentials = self.credentials(&identity.client_id)?;
+        RevocationEndpoint {
+            transport: &transport,
+            url: &endpoint,
+            client: &credentials,
+        }
+        .revoke_refresh_token(&record.refresh_token)
+        .map_err(Error::from)
+        .context("failed to revoke the refresh token")?;
+        Ok(Revocation::Revoked(endpoint))
+    }
+}
+
+fn read_fresh<T: for<'de> Deserialize<'de>>(path: &std::path::Path) -> Option<T> {
+    let cached: Cached<T> = store::read_file(path).ok().flatten()?;
+    let age = (Utc::now() - cached.fetched_at).num_seconds();
+    (0..DOCUMENT_TTL_SECONDS)
+        .contains(&age)
+        .then_some(cached.document)
+}
+
+fn write_cached<T: Serialize>(path: &std::path::Path, document: &T) {
+    let cached = Cached {
+        fetched_at: Utc::now(),
+        document,
+    };
+    // Only a cache: failing to keep it costs a fetch next time.
+    let _ = store::write_file(path, &cached);
+}
+
+fn read_key_file(path: &str) -> Result<KeySet> {
+    let bytes = std::fs::read(path)
+        .map_err(|error| Error::new(Kind::InvalidInput, error))
+        .context(format!("failed to read the key set {path}"))?;
+    KeySet::from_json(&bytes)
+        .map_err(|error| Error::new(Kind::InvalidInput, error))
+        .context(format!("failed to read the key set {path}"))
+}
