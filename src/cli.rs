@@ -180,7 +180,7 @@ pub enum Command {
     ///
     /// Reads the token from the argument, or from standard input when the argument is absent or
     /// `-`. Accepts what people paste: quotes, a leading `Bearer ` or `Authorization: Bearer `,
-    /// and line breaks inside the token. The signature is not verified.
+    /// and line breaks inside the token. The signature is verified only with --verify.
     Decode(DecodeArgs),
 
     /// Print a shell completion script

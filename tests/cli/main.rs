@@ -13,6 +13,7 @@ mod exchange;
 mod keychain;
 mod login;
 mod logout;
+mod man;
 mod provider;
 mod readme;
 mod refresh;
