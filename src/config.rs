@@ -444,6 +444,13 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigErr
     })
 }
 
+/// Parses config-file text as `Settings` would, for the fuzz target: the error, on one line.
+pub(crate) fn check_config_text(text: &str) -> Result<(), String> {
+    toml::from_str::<ConfigFile>(text)
+        .map(|_| ())
+        .map_err(|error| describe_toml_error(text, &error))
+}
+
 /// `line 3, column 1: unknown field `clientid`, expected one of …` on one line.
 fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim().replace('\n', " ");

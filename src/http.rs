@@ -127,6 +127,15 @@ pub enum HttpError {
     TooLarge { url: String, limit: u64 },
 }
 
+impl HttpError {
+    /// Whether the request may have reached the server although no answer came back: a
+    /// timeout or a connection that broke after it was made. Connection and certificate
+    /// failures happen before anything is sent.
+    pub fn may_have_arrived(&self) -> bool {
+        matches!(self, HttpError::Timeout { .. } | HttpError::Failed { .. })
+    }
+}
+
 /// What kind of failure an [`HttpError`] is, for the layers above and the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HttpFailure {
@@ -292,14 +301,14 @@ impl Transport {
 /// a certificate failure, whatever the message says.
 fn classify(error: &reqwest::Error, url: &str, timeout: Duration) -> HttpError {
     let url = url.to_string();
-    if error.is_timeout() {
-        return HttpError::Timeout { url, timeout };
-    }
     let why = error_chain(error);
+    // Before the timeout: a connection that never came up sent nothing, even when it timed out.
     if has_certificate_error(error) {
         HttpError::Certificate { url, why }
     } else if error.is_connect() {
         HttpError::Connect { url, why }
+    } else if error.is_timeout() {
+        HttpError::Timeout { url, timeout }
     } else {
         HttpError::Failed { url, why }
     }

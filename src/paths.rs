@@ -87,6 +87,13 @@ impl Paths {
             .join(format!("{profile}.json"))
     }
 
+    /// Notes a refresh whose answer never arrived.
+    pub fn lost_answer_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir
+            .join("lost-answer")
+            .join(format!("{profile}.json"))
+    }
+
     /// The cached discovery document of `issuer`.
     pub fn discovery_file(&self, issuer: &str) -> PathBuf {
         self.cache_dir

@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::Transport;
 use crate::jwt;
-use crate::oauth::{ClientCredentials, ErrorCode, Grant, TokenEndpoint, TokenReply};
+use crate::oauth::{ClientCredentials, ErrorCode, Grant, OAuthError, TokenEndpoint, TokenReply};
 use crate::output;
 use crate::secret::Secret;
 use crate::store::{self, CachedToken, CredentialStore, Loaded, Record, Version, cache};
@@ -69,6 +69,22 @@ pub struct IdentityMismatch {
     pub stored: Identity,
     /// The settings' values, the stored ones standing in where nothing is configured.
     pub configured: Identity,
+}
+
+/// A refresh whose answer never arrived: which refresh token it sent, and when.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct LostAnswer {
+    refresh_token_sha256: String,
+    #[serde(with = "store::rfc3339")]
+    at: DateTime<Utc>,
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// What [`Session::forget`] did.
@@ -199,15 +215,8 @@ impl<'a> Session<'a> {
             .request(&Grant::RefreshToken {
                 refresh_token: &loaded.record.refresh_token,
             })
-            .map_err(|error| {
-                let dead = error.code() == Some(&ErrorCode::InvalidGrant);
-                let error = Error::from(error).context("failed to refresh the access token");
-                if dead {
-                    error.hint(format!("the refresh token was rejected; {REAUTHORIZE}"))
-                } else {
-                    error
-                }
-            })?;
+            .map_err(|error| self.refresh_failure(error, &loaded.record))?;
+        self.forget_lost_answer();
         let token = self
             .keep_issued_tokens(
                 &identity,
@@ -233,6 +242,20 @@ impl<'a> Session<'a> {
         };
         let redirect_uri = settings.require_redirect_uri()?;
         let _guard = self.store.lock(settings.lock_timeout)?;
+        // The code is single-use: make sure the store can take the tokens before spending it. A
+        // record that cannot be read is replaced all the same: this is a new login.
+        let current = match self.store.load() {
+            Ok(loaded) => loaded.map(|loaded| loaded.version),
+            Err(error @ store::StoreError::Corrupt { .. }) => {
+                output::warn(format_args!("replacing the unreadable record: {error}"));
+                None
+            }
+            Err(error) => {
+                return Err(
+                    Error::from(error).context("failed to open the store before the exchange")
+                );
+            }
+        };
         let (transport, credentials) = self.grant_client(&identity.client_id)?;
         let token_url = settings.token_url_for(&identity.issuer);
         let endpoint = TokenEndpoint {
@@ -258,13 +281,6 @@ impl<'a> Session<'a> {
                 }
             })?;
         let issued_refresh_token = reply.refresh_token.is_some();
-        // A record that cannot be read is replaced all the same: this is a new login.
-        let current = self
-            .store
-            .load()
-            .ok()
-            .flatten()
-            .map(|loaded| loaded.version);
         let token = self
             .keep_issued_tokens(&identity, reply, &settings.scope, current.as_ref())
             .context("failed to exchange the authorization code")?;
@@ -300,6 +316,64 @@ impl<'a> Session<'a> {
             cache,
             revocation,
         })
+    }
+
+    /// Why a refresh failed, in words that say what became of the refresh token. A request
+    /// that may have reached the server but whose answer never came may have spent the token
+    /// (it rotates): that is remembered, so that a refusal of the same token later says why.
+    fn refresh_failure(&self, error: OAuthError, record: &Record) -> Error {
+        const STEP: &str = "failed to refresh the access token";
+        let lost_answer = matches!(&error, OAuthError::Http(http) if http.may_have_arrived());
+        if lost_answer {
+            self.remember_lost_answer(record);
+            let message = format!(
+                "{error}: the request may have reached the server, so the refresh token may have \
+                 been spent without its successor arriving"
+            );
+            return Error::msg(Kind::Network, message).context(STEP).hint(
+                "run the command again; if the server then refuses the refresh token, run `amtoken login`",
+            );
+        }
+        let dead = error.code() == Some(&ErrorCode::InvalidGrant);
+        let error = Error::from(error).context(STEP);
+        if !dead {
+            return error;
+        }
+        match self.lost_answer_for(record) {
+            Some(at) => Error::msg(
+                Kind::ReauthorizationNeeded,
+                format!(
+                    "{}: the refresh at {} lost its answer after the server had spent this refresh token",
+                    error.message(),
+                    output::rfc3339(at)
+                ),
+            )
+            .hint(REAUTHORIZE),
+            None => error.hint(format!("the refresh token was rejected; {REAUTHORIZE}")),
+        }
+    }
+
+    fn remember_lost_answer(&self, record: &Record) {
+        let lost = LostAnswer {
+            refresh_token_sha256: sha256_hex(record.refresh_token.expose()),
+            at: Utc::now(),
+        };
+        let path = self.settings.paths.lost_answer_file(&self.settings.profile);
+        if let Err(error) = store::write_file(&path, &lost) {
+            output::warn(format_args!("cannot note the lost answer: {error}"));
+        }
+    }
+
+    /// When the answer to a refresh with `record`'s token was lost, if it was.
+    fn lost_answer_for(&self, record: &Record) -> Option<DateTime<Utc>> {
+        let path = self.settings.paths.lost_answer_file(&self.settings.profile);
+        let lost: LostAnswer = store::read_file(&path).ok().flatten()?;
+        (lost.refresh_token_sha256 == sha256_hex(record.refresh_token.expose())).then_some(lost.at)
+    }
+
+    fn forget_lost_answer(&self) {
+        let path = self.settings.paths.lost_answer_file(&self.settings.profile);
+        let _ = store::remove_file(&path, "remove");
     }
 
     /// The cached token when it belongs to these settings and `freshness` allows it.

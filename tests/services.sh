@@ -18,6 +18,8 @@ mkdir -p "$work/keyring-home"
 eval "$(printf 'amtoken-test' | HOME="$work/keyring-home" gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL GNOME_KEYRING_PID
 export AMTOKEN_TEST_KEYRING=1
+# Where that keyring lives, so a test can lock it and unlock it again with the password.
+export AMTOKEN_TEST_KEYRING_HOME="$work/keyring-home"
 
 node tests/oidc/server.mjs "$work/provider.json" 2>"$work/provider.log" &
 provider=$!

@@ -318,7 +318,7 @@ fn basic_authorization(client_id: &str, secret: &str) -> String {
 }
 
 /// Classifies a token endpoint's answer.
-fn read_token_reply(reply: Reply, secrets: &[&str]) -> Result<TokenReply, OAuthError> {
+pub(crate) fn read_token_reply(reply: Reply, secrets: &[&str]) -> Result<TokenReply, OAuthError> {
     let status = reply.status;
     let content_type = reply
         .header(header::CONTENT_TYPE)

@@ -90,6 +90,7 @@ fn many_processes_share_one_refresh_with_the_file_store() {
 #[test]
 #[ignore = "needs the test keychain and provider: run `bash tests/run`"]
 fn many_processes_share_one_refresh_with_the_keychain() {
+    let _keychain = crate::util::keychain_exclusive();
     one_refresh_for_many_processes("keyring");
 }
 

@@ -36,6 +36,7 @@ fn the_keychain_stores_rotates_and_shows_the_record_to_other_programs() {
         std::env::var_os("AMTOKEN_TEST_KEYRING").is_some(),
         "run with `bash tests/run`"
     );
+    let _keychain = crate::util::keychain_exclusive();
     let profile = format!("keychain-{}", std::process::id());
     let sandbox = Sandbox::new();
     let run = |args: &[&str]| {
@@ -185,4 +186,118 @@ fn the_hot_path_needs_no_keychain() {
         .success()
         .stdout("cached.access.token\n")
         .stderr("");
+}
+
+/// Locks the test keyring, as a screen lock or `secret-tool lock` would (Secret Service `Lock`).
+fn lock_keyring() {
+    let status = std::process::Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Unlocks it with its password, as the login session would.
+fn unlock_keyring() {
+    use std::io::Write as _;
+    let home = std::env::var("AMTOKEN_TEST_KEYRING_HOME").expect("run with `bash tests/run`");
+    let mut daemon = std::process::Command::new("gnome-keyring-daemon")
+        .args(["--replace", "--unlock", "--components=secrets"])
+        .env("HOME", home)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    daemon
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"amtoken-test")
+        .unwrap();
+    assert!(daemon.wait().unwrap().success());
+}
+
+// Issue 9: a locked keychain is exit 8 within the keychain timeout, with a hint, no fall-back
+// to files, and nothing lost once it is unlocked.
+#[test]
+#[ignore = "needs the test keychain and provider: run `bash tests/run`"]
+fn a_locked_keychain_is_exit_8_with_a_hint_and_nothing_is_lost() {
+    let _keychain = crate::util::keychain_exclusive();
+    let profile = format!("locked-{}", std::process::id());
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str]| {
+        provider::amtoken(&sandbox, "amtoken-post")
+            .env("AMTOKEN_STORE", "keyring")
+            .env("AMTOKEN_PROFILE", &profile)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let callback = provider::authorize("amtoken-post", "s", &[]);
+    let output = run(&["exchange", "--code", &callback]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let stored = secret_tool_lookup(&profile).unwrap();
+    std::fs::remove_file(sandbox.cache_file(&profile)).unwrap();
+
+    lock_keyring();
+    let fresh_code = provider::authorize("amtoken-post", "s", &[]);
+    let codes_before = provider::grants("amtoken-post", "authorization_code");
+    for args in [
+        vec!["token"],
+        vec!["refresh"],
+        vec!["status"],
+        vec!["exchange", "--code", &fresh_code],
+    ] {
+        let output = run(&args);
+        let (stdout, stderr) = outputs(&output);
+        unlock_if_failed(output.status.code() != Some(8), &args, &stderr);
+        assert_eq!(stdout, "", "{args:?}");
+        assert!(
+            stderr.contains("the keychain is not available"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "hint: unlock the keychain, or keep tokens in a 0600 file with --store file"
+            ),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The single-use code was not spent on a store that could not keep the tokens.
+    assert_eq!(
+        provider::grants("amtoken-post", "authorization_code"),
+        codes_before
+    );
+    assert!(
+        !sandbox.path("data/amtoken").exists(),
+        "nothing fell back to files"
+    );
+
+    unlock_keyring();
+    let output = run(&["token"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let rotated = secret_tool_lookup(&profile).unwrap();
+    assert_ne!(
+        rotated["refresh_token"], stored["refresh_token"],
+        "the stored token was used"
+    );
+    let output = run(&["logout"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+}
+
+/// Leaves the shared keyring unlocked for the other tests before a failed assertion.
+fn unlock_if_failed(failed: bool, args: &[&str], stderr: &str) {
+    if failed {
+        unlock_keyring();
+        panic!("{args:?}: expected exit 8: {stderr}");
+    }
 }

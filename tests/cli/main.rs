@@ -7,10 +7,13 @@
 
 mod completions;
 mod concurrency;
+mod crashes;
 mod decode;
 mod errors;
 mod exchange;
+mod faults;
 mod keychain;
+mod leaks;
 mod login;
 mod logout;
 mod man;

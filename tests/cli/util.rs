@@ -206,3 +206,12 @@ pub fn token_endpoint<'a>(
         then.status(200).json_body(body);
     })
 }
+
+/// Held by the tests that use the shared test keychain, so that one that locks it does not
+/// pull it from under another.
+pub fn keychain_exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static KEYCHAIN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    KEYCHAIN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,7 @@
+//! A pasted callback URL or bare code.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        amtoken::fuzzing::callback(text);
+    }
+});

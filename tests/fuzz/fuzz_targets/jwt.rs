@@ -1,0 +1,3 @@
+//! The JWT decoder on arbitrary bytes.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| amtoken::fuzzing::jwt(data));
