@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= cacert= h/help V/version
+    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= api-url= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -42,6 +42,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -55,6 +56,8 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "login" -d 'Log in: 
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l code -d 'The authorization code, or the callback URL that carries it (`-` = standard input)' -r
@@ -83,6 +86,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -111,6 +115,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l force -d 'Refresh even when the cached access token is still fresh'
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -140,6 +145,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -168,6 +174,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -190,6 +197,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l all -d 'Every profile found in the config file and the store, not just the selected one'
@@ -220,6 +228,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l pkce -d 'Send a PKCE code challenge (S256) and the verifier with the code'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-browser -d 'Do not open a browser; only print the URL'
@@ -244,6 +253,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l pkce -d 'Add a PKCE code challenge (S256); `exchange` sends the verifier'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -267,6 +277,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l revoke -d 'Revoke the refresh token at the server first (RFC 7009)'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -294,6 +305,7 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l check -d 'Exit 10 when the token is expired or not yet valid'
@@ -301,6 +313,64 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l verify -d 'Ve
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s X -l method -d 'The HTTP method [default: GET, or POST with -f, -F or --input]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s f -l raw-field -d 'Add a string field: key=value (a JSON body; query parameters with GET or DELETE)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s F -l field -d 'Add a typed field: key=value, where true, false, null and integers are JSON values and @FILE is the file\'s text' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l input -d 'Send the file\'s bytes as the body (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s H -l header -d 'Add a request header: \'Name: value\' (not Authorization)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l retries -d 'How many times to retry a 429 or 503 answer' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l max-wait -d 'The longest total time to wait for retries' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l min-ttl -d 'Refresh the access token first when it has less than this left' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s i -l include -d 'Print the status line and the response headers before the body'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l paginate -d 'Follow continuationToken through every page; print the payload items as one array'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l jsonl -d 'With --paginate: one item per line (JSON lines) instead of one array'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l min-ttl -d 'Refresh first when the access token has less than this left' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -319,18 +389,21 @@ file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -116,6 +116,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub lock_timeout: Option<Duration>,
 
+    /// ApprovalMax API base URL [default: https://public-api.approvalmax.com]
+    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_API_URL")]
+    pub api_url: Option<String>,
+
     /// Extra CA certificates (PEM) to trust, besides the system store
     #[arg(long, global = true, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
@@ -182,6 +186,22 @@ pub enum Command {
     /// `-`. Accepts what people paste: quotes, a leading `Bearer ` or `Authorization: Bearer `,
     /// and line breaks inside the token. The signature is verified only with --verify.
     Decode(DecodeArgs),
+
+    /// Call the ApprovalMax API with the profile's token
+    ///
+    /// PATH `/ping` is taken from the API base's root, `companies` from /api/v1/ (GET
+    /// /api/v1/companies), and a full URL only when it is the API's own origin. A 401 causes
+    /// one refresh and one retry; 429 and 503 honour Retry-After. The body goes to stdout:
+    /// pretty JSON on a terminal, the bytes as received when piped. An error status prints the
+    /// body too, and one line on stderr (exit 11).
+    Api(ApiArgs),
+
+    /// Run COMMAND with a valid access token in its environment
+    ///
+    /// COMMAND gets AMTOKEN_ACCESS_TOKEN, AMTOKEN_EXPIRES_AT (RFC 3339) and AMTOKEN_API_URL,
+    /// never the token on an argv. Its standard streams pass through and its exit code is
+    /// amtoken's (128 + the signal's number when a signal ended it).
+    Exec(ExecArgs),
 
     /// Print a shell completion script
     ///
@@ -335,6 +355,71 @@ pub struct DecodeArgs {
     /// Clock skew allowed when checking `exp` and `nbf`
     #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub leeway: Duration,
+}
+
+/// `amtoken api`
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// /PATH from the API root, PATH under /api/v1/, or a URL of the API
+    #[arg(value_name = "PATH")]
+    pub path: String,
+
+    /// The HTTP method [default: GET, or POST with -f, -F or --input]
+    #[arg(short = 'X', long, value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Add a string field: key=value (a JSON body; query parameters with GET or DELETE)
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
+
+    /// Add a typed field: key=value, where true, false, null and integers are JSON values and
+    /// @FILE is the file's text
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// Send the file's bytes as the body (`-` = standard input)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["raw_fields", "fields"])]
+    pub input: Option<PathBuf>,
+
+    /// Add a request header: 'Name: value' (not Authorization)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Print the status line and the response headers before the body
+    #[arg(short = 'i', long)]
+    pub include: bool,
+
+    /// Follow continuationToken through every page; print the payload items as one array
+    #[arg(long)]
+    pub paginate: bool,
+
+    /// With --paginate: one item per line (JSON lines) instead of one array
+    #[arg(long, requires = "paginate")]
+    pub jsonl: bool,
+
+    /// How many times to retry a 429 or 503 answer
+    #[arg(long, value_name = "N", default_value = "3")]
+    pub retries: u32,
+
+    /// The longest total time to wait for retries
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub max_wait: Duration,
+
+    /// Refresh the access token first when it has less than this left
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub min_ttl: Duration,
+}
+
+/// `amtoken exec`
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Refresh first when the access token has less than this left
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub min_ttl: Duration,
+
+    /// The command and its arguments
+    #[arg(value_name = "COMMAND", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// `amtoken completions`

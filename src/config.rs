@@ -19,6 +19,8 @@ use crate::store::{Backend, StoreSettings};
 
 /// The ApprovalMax production issuer.
 pub const DEFAULT_ISSUER: &str = "https://identity.approvalmax.com";
+/// The ApprovalMax public API.
+pub const DEFAULT_API_URL: &str = "https://public-api.approvalmax.com";
 /// Read access to the public API, plus a refresh token.
 pub const DEFAULT_SCOPE: &str = "https://www.approvalmax.com/scopes/public_api/read offline_access";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -48,6 +50,8 @@ pub struct Settings {
     pub scope: String,
     /// Which credential store keeps the refresh token.
     pub store: Backend,
+    /// The API base URL.
+    pub api_url: String,
     /// The total time one request may take.
     pub timeout: Duration,
     /// How long to wait for the profile lock.
@@ -119,6 +123,7 @@ struct ProfileTable {
     scope: Option<String>,
     store: Option<String>,
     client_auth: Option<String>,
+    api_url: Option<String>,
     client_secret: Option<toml::Value>,
 }
 
@@ -142,6 +147,7 @@ struct Flags {
     redirect_uri: Option<String>,
     scope: Option<String>,
     store: Option<StoreKind>,
+    api_url: Option<String>,
     client_secret_file: Option<PathBuf>,
     timeout: Option<Duration>,
     lock_timeout: Option<Duration>,
@@ -182,6 +188,7 @@ impl Settings {
             redirect_uri: args.redirect_uri.clone(),
             scope: args.scope.clone(),
             store: args.store,
+            api_url: args.api_url.clone(),
             client_secret_file: args.client_secret_file.clone(),
             timeout: args.timeout,
             lock_timeout: args.lock_timeout,
@@ -376,6 +383,11 @@ fn resolve_profile(
             StoreKind::Keyring => Backend::Keyring,
             StoreKind::File => Backend::File,
         },
+        api_url: flags
+            .api_url
+            .clone()
+            .or(table.api_url)
+            .unwrap_or_else(|| DEFAULT_API_URL.into()),
         timeout: flags.timeout.unwrap_or(DEFAULT_TIMEOUT),
         lock_timeout: flags.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
         keychain_timeout: KEYCHAIN_TIMEOUT,

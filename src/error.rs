@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::api::ApiError;
 use crate::config::ConfigError;
 use crate::http::{HttpError, HttpFailure};
 use crate::jwt::{JwtError, VerifyError};
@@ -35,11 +36,13 @@ pub enum Kind {
     LockTimeout,
     /// A check on the token failed: signature, claims, or time with --check (exit 10).
     VerificationFailed,
+    /// The API answered with an error status or something unusable (exit 11).
+    ApiError,
 }
 
 impl Kind {
     /// Every kind, in exit-code order.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Internal,
         Kind::Usage,
         Kind::InvalidInput,
@@ -50,6 +53,7 @@ impl Kind {
         Kind::StoreUnavailable,
         Kind::LockTimeout,
         Kind::VerificationFailed,
+        Kind::ApiError,
     ];
 
     /// The process exit code for this kind, as in DESIGN.md's table.
@@ -65,6 +69,7 @@ impl Kind {
             Kind::StoreUnavailable => 8,
             Kind::LockTimeout => 9,
             Kind::VerificationFailed => 10,
+            Kind::ApiError => 11,
         }
     }
 }
@@ -264,6 +269,27 @@ impl From<CallbackError> for Error {
     }
 }
 
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Self {
+        let error = match error {
+            ApiError::Http(http) => return Error::from(http),
+            other => other,
+        };
+        let kind = match &error {
+            // Returned above: a transport failure is classified by the transport.
+            ApiError::Http(_) => Kind::Internal,
+            ApiError::OtherOrigin { .. } | ApiError::BadPath { .. } | ApiError::BadBase { .. } => {
+                Kind::InvalidInput
+            }
+            ApiError::TooLarge
+            | ApiError::Redirect { .. }
+            | ApiError::NotAPage { .. }
+            | ApiError::RepeatedToken { .. } => Kind::ApiError,
+        };
+        Error::new(kind, error)
+    }
+}
+
 impl From<LoopbackError> for Error {
     fn from(error: LoopbackError) -> Self {
         match error {
@@ -351,6 +377,7 @@ mod tests {
             (Kind::StoreUnavailable, 8),
             (Kind::LockTimeout, 9),
             (Kind::VerificationFailed, 10),
+            (Kind::ApiError, 11),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");

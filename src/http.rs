@@ -71,6 +71,12 @@ impl Request {
         Ok(self)
     }
 
+    /// A raw body; the caller sets its content type.
+    pub fn body(mut self, bytes: Vec<u8>) -> Self {
+        self.body = Some(bytes);
+        self
+    }
+
     /// An `application/x-www-form-urlencoded` body.
     pub fn form(mut self, pairs: &[(&str, &str)]) -> Self {
         let body = url::form_urlencoded::Serializer::new(String::new())

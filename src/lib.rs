@@ -2,6 +2,7 @@
 //!
 //! The binary parses the command line ([`cli::Cli`]), calls [`run`], and reports the error.
 
+mod api;
 pub mod cli;
 mod commands;
 mod config;
@@ -85,6 +86,8 @@ pub fn run(cli: Cli) -> error::Result<ExitStatus> {
         Command::Decode(args) => {
             commands::decode::run(args, color, || Ok(Settings::resolve(&cli.global)?))
         }
+        Command::Api(args) => commands::api::run(args, &settings()?, color),
+        Command::Exec(args) => return commands::exec::run(args, &settings()?),
         Command::Completions(args) => commands::completions::run(args),
     }?;
     Ok(ExitStatus::SUCCESS)

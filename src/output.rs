@@ -31,6 +31,52 @@ pub fn print(text: &str) -> io::Result<()> {
     }
 }
 
+/// Writes bytes to stdout as they are (an API answer piped on); a closed pipe is not an error.
+pub fn print_bytes(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Whether stdout is a terminal (pretty output) rather than a pipe or file (exact bytes).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// A progress line on stderr for a long walk, shown only when stderr is a terminal.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// Starts the spinner, on a terminal only.
+    pub fn start() -> Self {
+        let bar = io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    /// Says how far the walk is.
+    pub fn update(&self, message: String) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// A warning on stderr, never on stdout.
 pub fn warn(message: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "amtoken: warning: {message}");

@@ -21,9 +21,11 @@ use crate::store::{self, CachedToken, CredentialStore, Loaded, Record, Version, 
 /// JWT with `exp`): ApprovalMax's tokens live an hour.
 const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
 
+mod api_call;
 mod authorization;
 mod keys;
 
+pub use api_call::RetryPolicy;
 pub use keys::{Revocation, Verification, VerifyOptions};
 
 /// What to do when there is no usable refresh token.

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs its arguments with the real parts of the test suite up: an unlocked gnome-keyring in the
-# current (private) D-Bus session, and the OpenID Connect provider of tests/oidc on loopback.
-# Exports AMTOKEN_TEST_ISSUER and AMTOKEN_TEST_KEYRING for the tests; stops both afterwards.
+# current (private) D-Bus session, the OpenID Connect provider of tests/oidc on loopback, and
+# the API stand-in that checks its tokens. Exports AMTOKEN_TEST_ISSUER, AMTOKEN_TEST_API_URL
+# and AMTOKEN_TEST_KEYRING for the tests; stops them all afterwards.
 set -euo pipefail
 work=$(mktemp -d)
 provider=""
+api=""
 cleanup() {
   [[ -n $provider ]] && kill "$provider" 2>/dev/null
+  [[ -n $api ]] && kill "$api" 2>/dev/null
   [[ -n ${GNOME_KEYRING_PID:-} ]] && kill "$GNOME_KEYRING_PID" 2>/dev/null
   rm -rf "$work"
 }
@@ -31,6 +34,17 @@ done
 [[ -s $work/provider.json ]] || { echo "tests/services.sh: the provider did not start" >&2; exit 1; }
 AMTOKEN_TEST_ISSUER=$(sed -E 's/.*"issuer":"([^"]+)".*/\1/' "$work/provider.json")
 export AMTOKEN_TEST_ISSUER
-echo "tests/services.sh: keyring unlocked, provider at $AMTOKEN_TEST_ISSUER" >&2
+
+node tests/oidc/api.mjs "$AMTOKEN_TEST_ISSUER" "$work/api.json" 2>"$work/api.log" &
+api=$!
+for _ in $(seq 300); do
+  [[ -s $work/api.json ]] && break
+  kill -0 "$api" 2>/dev/null || { cat "$work/api.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -s $work/api.json ]] || { echo "tests/services.sh: the API stand-in did not start" >&2; exit 1; }
+AMTOKEN_TEST_API_URL=$(sed -E 's/.*"api":"([^"]+)".*/\1/' "$work/api.json")
+export AMTOKEN_TEST_API_URL
+echo "tests/services.sh: keyring unlocked, provider at $AMTOKEN_TEST_ISSUER, API at $AMTOKEN_TEST_API_URL" >&2
 
 "$@"

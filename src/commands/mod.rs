@@ -1,10 +1,12 @@
 //! One short module per subcommand, each a `run` over the session, the JWT module and the
 //! output module. What exchange, refresh and token print is rendered here, in one place.
 
+pub mod api;
 pub mod authorize_url;
 pub mod completions;
 pub mod decode;
 pub mod exchange;
+pub mod exec;
 pub mod login;
 pub mod logout;
 pub mod refresh;

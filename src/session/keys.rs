@@ -55,7 +55,7 @@ pub enum Revocation {
 
 impl Session<'_> {
     /// The transport for this profile's settings.
-    pub(super) fn transport(&self) -> Result<Transport> {
+    pub fn transport(&self) -> Result<Transport> {
         Ok(Transport::new(self.settings.transport_options())?)
     }
 

@@ -5,6 +5,7 @@
 // Test helpers may unwrap and print: a panic is a test failure with its message.
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 
+mod api;
 mod completions;
 mod concurrency;
 mod crashes;

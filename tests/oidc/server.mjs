@@ -63,6 +63,11 @@ server.listen(0, '127.0.0.1', () => {
       { ...client('amtoken-loopback', 'client_secret_post'), application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] },
       // `logout --revoke` and `decode --verify`, counted apart from the others.
       client('amtoken-revoke', 'client_secret_post'),
+      // `amtoken api` and `exec` against the API stand-in, counted apart.
+      client('amtoken-api', 'client_secret_post'),
+      // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
+      // both spend it over and over.
+      client('amtoken-bench', 'client_secret_post'),
     ],
     jwks: { keys: [signingKey] },
     cookies: { keys: ['amtoken-test-cookie-key'] },
@@ -76,7 +81,7 @@ server.listen(0, '127.0.0.1', () => {
     },
     scopes: ['openid', 'offline_access'],
     pkce: { methods: ['S256'], required: () => false },
-    rotateRefreshToken: true,
+    rotateRefreshToken: (ctx) => ctx.oidc.client?.clientId !== 'amtoken-bench',
     ttl: { AccessToken: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600, Grant: 30 * 24 * 3600, Session: 3600, Interaction: 600 },
     findAccount: (ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     extraTokenClaims: () => ({ idp: 'AMRemote', [CONNECTION]: 'c0ffee00-1234-4abc-8def-0123456789ab' }),

@@ -7,5 +7,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export AMTOKEN_KILL_POINTS=${1:-250}
+bash tests/run --prepare
 exec dbus-run-session -- bash tests/services.sh \
   cargo test --locked --release --test cli randomised_kill_points -- --ignored --nocapture
