@@ -101,7 +101,7 @@ _amtoken() {
 
     case "${cmd}" in
         amtoken)
-            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version exchange refresh token header status login authorize-url logout decode api exec completions help"
+            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version exchange refresh token header status login authorize-url logout decode api exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,7 +152,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -164,6 +164,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -183,7 +195,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__api)
-            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,7 +294,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -294,6 +306,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -313,7 +337,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__authorize__subcmd__url)
-            opts="-p -v -h -V --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-p -v -h -V --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,7 +388,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -376,6 +400,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -395,7 +431,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__completions)
-            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version bash elvish fish powershell zsh"
+            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,7 +482,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -458,6 +494,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -477,7 +525,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__decode)
-            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,7 +592,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -556,6 +604,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -575,7 +635,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exchange)
-            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,7 +706,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -658,6 +718,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -677,7 +749,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exec)
-            opts="-p -v -h -V --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-p -v -h -V --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,7 +804,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -744,6 +816,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -763,7 +847,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__header)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,7 +910,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -838,6 +922,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1053,7 +1149,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__login)
-            opts="-o -p -v -h -V --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,7 +1212,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1128,6 +1224,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1147,7 +1255,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__logout)
-            opts="-p -v -h -V --revoke --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-p -v -h -V --revoke --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1198,7 +1306,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1210,6 +1318,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1229,7 +1349,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__refresh)
-            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,7 +1412,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1304,6 +1424,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1323,7 +1455,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__status)
-            opts="-p -v -h -V --json --all --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-p -v -h -V --json --all --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,7 +1506,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1386,6 +1518,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1405,7 +1549,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__token)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1468,7 +1612,7 @@ _amtoken() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -1480,6 +1624,18 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

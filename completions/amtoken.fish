@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= api-url= cacert= h/help V/version
+    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= vault-addr= vault-mount= vault-path= api-url= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -38,10 +38,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -82,10 +86,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -111,10 +119,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l force -d 'Refresh even when the cached access token is still fresh'
@@ -141,10 +153,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -170,10 +186,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -193,10 +213,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l json -d 'Print one JSON object for scripts'
@@ -224,10 +248,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l pkce -d 'Send a PKCE code challenge (S256) and the verifier with the code'
@@ -249,10 +277,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l pkce -d 'Add a PKCE code challenge (S256); `exchange` sends the verifier'
@@ -273,10 +305,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l revoke -d 'Revoke the refresh token at the server first (RFC 7009)'
@@ -301,10 +337,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l json -d 'Print one JSON object for scripts'
@@ -335,10 +375,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s i -l include -d 'Print the status line and the response headers before the body'
@@ -362,10 +406,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -385,10 +433,14 @@ basic\t'client_secret_basic: credentials in an HTTP Basic header'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l redirect-uri -d 'Redirect URI registered for the client' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l scope -d 'Space-separated scopes to ask for' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
-file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'"
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'

@@ -96,7 +96,8 @@ pub struct GlobalArgs {
     /// Where the refresh token is kept [default: keyring]
     ///
     /// `keyring` is the OS keychain (Secret Service, macOS Keychain, Windows Credential
-    /// Manager); `file` is a 0600 JSON file under $XDG_DATA_HOME/amtoken/.
+    /// Manager); `file` is a 0600 JSON file under $XDG_DATA_HOME/amtoken/; `vault` is a
+    /// Vault/OpenBao KV v2 secret a fleet of machines shares, refreshed under a lease.
     #[arg(long, global = true, value_name = "STORE", env = "AMTOKEN_STORE")]
     pub store: Option<StoreKind>,
 
@@ -115,6 +116,27 @@ pub struct GlobalArgs {
     /// How long to wait for another amtoken holding the profile lock [default: 30s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub lock_timeout: Option<Duration>,
+
+    /// Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]
+    ///
+    /// The Vault token comes from VAULT_TOKEN, else BAO_TOKEN, else ~/.vault-token; never from
+    /// a flag.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "AMTOKEN_VAULT_ADDR",
+        hide_env = true
+    )]
+    pub vault_addr: Option<String>,
+
+    /// Vault KV version 2 mount [default: secret]
+    #[arg(long, global = true, value_name = "MOUNT", env = "AMTOKEN_VAULT_MOUNT")]
+    pub vault_mount: Option<String>,
+
+    /// Path of the shared secret in the mount [default: amtoken/<profile>]
+    #[arg(long, global = true, value_name = "PATH", env = "AMTOKEN_VAULT_PATH")]
+    pub vault_path: Option<String>,
 
     /// ApprovalMax API base URL [default: https://public-api.approvalmax.com]
     #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_API_URL")]
@@ -471,6 +493,8 @@ pub enum StoreKind {
     Keyring,
     /// A 0600 JSON file under $XDG_DATA_HOME/amtoken/
     File,
+    /// A Vault/OpenBao KV v2 secret shared by a fleet
+    Vault,
 }
 
 /// `--client-auth`

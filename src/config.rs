@@ -15,7 +15,7 @@ use crate::http::TransportOptions;
 use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
 use crate::secret::Secret;
-use crate::store::{Backend, StoreSettings};
+use crate::store::{Backend, StoreSettings, VaultSettings};
 
 /// The ApprovalMax production issuer.
 pub const DEFAULT_ISSUER: &str = "https://identity.approvalmax.com";
@@ -52,6 +52,8 @@ pub struct Settings {
     pub store: Backend,
     /// The API base URL.
     pub api_url: String,
+    /// Where `--store vault` keeps the shared secret.
+    pub vault: VaultLocation,
     /// The total time one request may take.
     pub timeout: Duration,
     /// How long to wait for the profile lock.
@@ -68,6 +70,33 @@ pub struct Settings {
     flags: Flags,
     config: ConfigFile,
     config_path: PathBuf,
+}
+
+/// Where a fleet's shared secret lives (`--store vault`).
+#[derive(Debug, Clone)]
+pub struct VaultLocation {
+    /// The server; required by `--store vault`.
+    pub address: Option<String>,
+    /// The KV version 2 mount.
+    pub mount: String,
+    /// The secret's path in the mount.
+    pub path: String,
+    /// `VAULT_NAMESPACE` (Vault Enterprise, OpenBao namespaces).
+    pub namespace: Option<String>,
+    /// `VAULT_CACERT`: extra CA certificates for the Vault server.
+    pub cacert: Option<PathBuf>,
+}
+
+/// The Vault token: `VAULT_TOKEN`, else `BAO_TOKEN`, else the file `~/.vault-token`; never a
+/// flag. `None` when there is none (an error only when Vault is used).
+fn vault_token() -> Option<Secret> {
+    if let Some(token) = non_empty_env("VAULT_TOKEN").or_else(|| non_empty_env("BAO_TOKEN")) {
+        return Some(Secret::new(token));
+    }
+    let home = std::env::var_os("HOME")?;
+    let text = std::fs::read_to_string(Path::new(&home).join(".vault-token")).ok()?;
+    let token = text.trim();
+    (!token.is_empty()).then(|| Secret::new(token))
 }
 
 /// What went wrong while resolving settings; every case is exit 3 except a missing home.
@@ -124,6 +153,9 @@ struct ProfileTable {
     store: Option<String>,
     client_auth: Option<String>,
     api_url: Option<String>,
+    vault_addr: Option<String>,
+    vault_mount: Option<String>,
+    vault_path: Option<String>,
     client_secret: Option<toml::Value>,
 }
 
@@ -148,6 +180,9 @@ struct Flags {
     scope: Option<String>,
     store: Option<StoreKind>,
     api_url: Option<String>,
+    vault_addr: Option<String>,
+    vault_mount: Option<String>,
+    vault_path: Option<String>,
     client_secret_file: Option<PathBuf>,
     timeout: Option<Duration>,
     lock_timeout: Option<Duration>,
@@ -189,6 +224,9 @@ impl Settings {
             scope: args.scope.clone(),
             store: args.store,
             api_url: args.api_url.clone(),
+            vault_addr: args.vault_addr.clone(),
+            vault_mount: args.vault_mount.clone(),
+            vault_path: args.vault_path.clone(),
             client_secret_file: args.client_secret_file.clone(),
             timeout: args.timeout,
             lock_timeout: args.lock_timeout,
@@ -262,6 +300,16 @@ impl Settings {
             profile: self.profile.clone(),
             paths: self.paths.clone(),
             keychain_timeout: self.keychain_timeout,
+            vault: VaultSettings {
+                address: self.vault.address.clone(),
+                mount: self.vault.mount.clone(),
+                path: self.vault.path.clone(),
+                namespace: self.vault.namespace.clone(),
+                token: vault_token(),
+                timeout: self.timeout,
+                cacert: self.cacert.clone().or_else(|| self.vault.cacert.clone()),
+                verbose: self.verbose,
+            },
         }
     }
 
@@ -270,6 +318,7 @@ impl Settings {
         let kind = match self.store {
             Backend::Keyring => StoreKind::Keyring,
             Backend::File => StoreKind::File,
+            Backend::Vault => StoreKind::Vault,
         };
         kind.to_possible_value()
             .map(|value| value.get_name().to_string())
@@ -382,6 +431,35 @@ fn resolve_profile(
         store: match store {
             StoreKind::Keyring => Backend::Keyring,
             StoreKind::File => Backend::File,
+            StoreKind::Vault => Backend::Vault,
+        },
+        vault: VaultLocation {
+            // flag > AMTOKEN_VAULT_ADDR (both in the flag) > VAULT_ADDR > BAO_ADDR > the file.
+            address: flags
+                .vault_addr
+                .clone()
+                .or_else(|| non_empty_env("VAULT_ADDR"))
+                .or_else(|| non_empty_env("BAO_ADDR"))
+                .or(table.vault_addr)
+                .map(|address| address.trim_end_matches('/').to_string()),
+            mount: flags
+                .vault_mount
+                .clone()
+                .or(table.vault_mount)
+                .unwrap_or_else(|| "secret".into())
+                .trim_matches('/')
+                .to_string(),
+            path: flags
+                .vault_path
+                .clone()
+                .or(table.vault_path)
+                .unwrap_or_else(|| format!("amtoken/{profile}"))
+                .trim_matches('/')
+                .to_string(),
+            namespace: non_empty_env("VAULT_NAMESPACE").or_else(|| non_empty_env("BAO_NAMESPACE")),
+            cacert: non_empty_env("VAULT_CACERT")
+                .or_else(|| non_empty_env("BAO_CACERT"))
+                .map(PathBuf::from),
         },
         api_url: flags
             .api_url
@@ -400,6 +478,10 @@ fn resolve_profile(
         config,
         config_path,
     })
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.is_empty())
 }
 
 /// `keyring or file`: the names of a value enum, as the CLI spells them.
@@ -508,7 +590,7 @@ mod tests {
 
     #[test]
     fn value_names_come_from_the_cli() {
-        assert_eq!(one_of::<StoreKind>(), "keyring or file");
+        assert_eq!(one_of::<StoreKind>(), "keyring, file or vault");
         assert_eq!(one_of::<ClientAuth>(), "post or basic");
     }
 

@@ -305,9 +305,20 @@ impl From<LoopbackError> for Error {
 
 impl From<StoreError> for Error {
     fn from(error: StoreError) -> Self {
-        let hint = error
-            .is_keychain()
-            .then_some("unlock the keychain, or keep tokens in a 0600 file with --store file");
+        if error.is_unreachable() {
+            return Error::new(Kind::Network, error).hint(
+                "is Vault up and --vault-addr right? this is likely temporary: try again later",
+            );
+        }
+        let hint = if error.is_keychain() {
+            Some("unlock the keychain, or keep tokens in a 0600 file with --store file")
+        } else if error.is_refused() {
+            Some(
+                "check the Vault address and token, and that the token's policy grants read, create and update on {mount}/data/{path} (and delete on {mount}/metadata/{path} for logout)",
+            )
+        } else {
+            None
+        };
         Error::new(Kind::StoreUnavailable, error).maybe_hint(hint)
     }
 }

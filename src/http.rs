@@ -16,6 +16,9 @@ pub use reqwest::header;
 
 use crate::output;
 
+/// How long past the deadline an answer that is already arriving is still read.
+const DEADLINE_GRACE: Duration = Duration::from_millis(100);
+
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("amtoken/", env!("CARGO_PKG_VERSION"));
 
@@ -240,7 +243,15 @@ impl Transport {
         let url = request.url.clone();
         let started = Instant::now();
         let result = self.runtime.block_on(async {
-            tokio::time::timeout(self.timeout, self.exchange(request))
+            let exchange = self.exchange(request);
+            tokio::pin!(exchange);
+            if let Ok(result) = tokio::time::timeout(self.timeout, &mut exchange).await {
+                return result;
+            }
+            // A process that was paused (SIGSTOP, a suspended VM) finds its deadline passed
+            // and the answer waiting in the socket: a moment's grace reads it rather than
+            // dropping what the server already did (a rotated refresh token).
+            tokio::time::timeout(DEADLINE_GRACE, &mut exchange)
                 .await
                 .unwrap_or_else(|_| {
                     Err(HttpError::Timeout {

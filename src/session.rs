@@ -15,7 +15,9 @@ use crate::jwt;
 use crate::oauth::{ClientCredentials, ErrorCode, Grant, OAuthError, TokenEndpoint, TokenReply};
 use crate::output;
 use crate::secret::Secret;
-use crate::store::{self, CachedToken, CredentialStore, Loaded, Record, Version, cache};
+use crate::store::{
+    self, CachedToken, CredentialStore, Loaded, Record, SharedState, Version, cache,
+};
 
 /// Used when the server says nothing of the access token's lifetime (no `expires_in`, not a
 /// JWT with `exp`): ApprovalMax's tokens live an hour.
@@ -23,6 +25,7 @@ const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
 
 mod api_call;
 mod authorization;
+mod fleet;
 mod keys;
 
 pub use api_call::RetryPolicy;
@@ -45,6 +48,20 @@ pub enum Freshness<'a> {
     Except(&'a Secret),
 }
 
+impl Freshness<'_> {
+    /// Whether `token` will do at `now`.
+    pub fn allows(&self, token: &CachedToken, now: DateTime<Utc>) -> bool {
+        let left = token.seconds_left(now);
+        match self {
+            Freshness::AtLeast(min_ttl) => {
+                left > i64::try_from(min_ttl.as_secs()).unwrap_or(i64::MAX)
+            }
+            Freshness::Forced => false,
+            Freshness::Except(refused) => left > 0 && token.access_token != **refused,
+        }
+    }
+}
+
 /// How [`Session::valid_token`] came by its token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provenance {
@@ -61,6 +78,16 @@ pub struct Identity {
     pub client_id: String,
 }
 
+impl Identity {
+    /// What `record` was obtained for.
+    pub fn of(record: &Record) -> Self {
+        Identity {
+            issuer: record.issuer.clone(),
+            client_id: record.client_id.clone(),
+        }
+    }
+}
+
 /// A stored token that belongs to another issuer or client than the settings name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -71,6 +98,13 @@ pub struct IdentityMismatch {
     pub stored: Identity,
     /// The settings' values, the stored ones standing in where nothing is configured.
     pub configured: Identity,
+}
+
+/// What a token endpoint issued, not yet kept.
+struct Issued {
+    /// The new record, when the answer carried a refresh token.
+    record: Option<Record>,
+    token: Result<CachedToken>,
 }
 
 /// A refresh whose answer never arrived: which refresh token it sent, and when.
@@ -158,6 +192,22 @@ impl<'a> Session<'a> {
             .context("failed to read the stored refresh token")
     }
 
+    /// Whether the store is shared by a fleet (Vault): its secret is the truth, not the local
+    /// cache.
+    pub fn is_shared(&self) -> bool {
+        self.store.shared().is_some()
+    }
+
+    /// The whole shared state and its version, when the store is shared (Vault).
+    pub fn stored_shared(&self) -> Result<Option<(SharedState, Version)>> {
+        match self.store.shared() {
+            Some(shared) => shared
+                .read_shared()
+                .context("failed to read the shared secret"),
+            None => Ok(None),
+        }
+    }
+
     /// The cached access token, as it is.
     pub fn cached_token(&self) -> Result<Option<CachedToken>, store::StoreError> {
         cache::load(&self.settings.paths.cache_file(&self.settings.profile))
@@ -202,23 +252,11 @@ impl<'a> Session<'a> {
             return Ok((cached, Provenance::Cached));
         }
         let loaded = self.usable_record()?;
-        let identity = Identity {
-            issuer: loaded.record.issuer.clone(),
-            client_id: loaded.record.client_id.clone(),
-        };
-        let (transport, credentials) = self.grant_client(&identity.client_id)?;
-        let token_url = self.settings.token_url_for(&identity.issuer);
-        let endpoint = TokenEndpoint {
-            transport: &transport,
-            url: &token_url,
-            client: &credentials,
-        };
-        let reply = endpoint
-            .request(&Grant::RefreshToken {
-                refresh_token: &loaded.record.refresh_token,
-            })
-            .map_err(|error| self.refresh_failure(error, &loaded.record))?;
-        self.forget_lost_answer();
+        if let Some(shared) = self.store.shared() {
+            return self.fleet_token(shared, freshness);
+        }
+        let reply = self.request_refresh(&loaded.record)?;
+        let identity = Identity::of(&loaded.record);
         let token = self
             .keep_issued_tokens(
                 &identity,
@@ -228,6 +266,25 @@ impl<'a> Session<'a> {
             )
             .context("failed to refresh the access token")?;
         Ok((token, Provenance::Refreshed))
+    }
+
+    /// Spends `record`'s refresh token at the token endpoint. Nothing is kept yet.
+    fn request_refresh(&self, record: &Record) -> Result<TokenReply> {
+        let identity = Identity::of(record);
+        let (transport, credentials) = self.grant_client(&identity.client_id)?;
+        let token_url = self.settings.token_url_for(&identity.issuer);
+        let endpoint = TokenEndpoint {
+            transport: &transport,
+            url: &token_url,
+            client: &credentials,
+        };
+        let reply = endpoint
+            .request(&Grant::RefreshToken {
+                refresh_token: &record.refresh_token,
+            })
+            .map_err(|error| self.refresh_failure(error, record))?;
+        self.forget_lost_answer();
+        Ok(reply)
     }
 
     /// The authorization_code grant: stores the refresh token, caches the access token. The
@@ -390,15 +447,7 @@ impl<'a> Session<'a> {
         if self.mismatch(&cached.issuer, &cached.client_id).is_some() {
             return None;
         }
-        let left = cached.seconds_left(now);
-        let fresh = match freshness {
-            Freshness::AtLeast(min_ttl) => {
-                left > i64::try_from(min_ttl.as_secs()).unwrap_or(i64::MAX)
-            }
-            Freshness::Forced => false,
-            Freshness::Except(refused) => left > 0 && cached.access_token != *refused,
-        };
-        fresh.then_some(cached)
+        freshness.allows(&cached, now).then_some(cached)
     }
 
     /// The stored record for a refresh — or a newer one a failed store left in the rescue
@@ -504,6 +553,24 @@ impl<'a> Session<'a> {
         previous_scope: &str,
         expected: Option<&Version>,
     ) -> Result<CachedToken> {
+        let issued = self.read_issued(identity, reply, previous_scope);
+        if let Some(record) = &issued.record {
+            match self.store.shared() {
+                Some(shared) => {
+                    let state = SharedState::new(record.clone(), issued.token.as_ref().ok());
+                    self.store_or_rescue(record, || shared.write_shared(&state, expected))?;
+                }
+                None => self.store_or_rescue(record, || self.store.save(record, expected))?,
+            }
+        }
+        let token = issued.token?;
+        self.cache_locally(&token);
+        Ok(token)
+    }
+
+    /// What a token endpoint's answer holds, not yet kept: the new record (when a refresh
+    /// token came), and the access token or why there is none.
+    fn read_issued(&self, identity: &Identity, reply: TokenReply, previous_scope: &str) -> Issued {
         let now = Utc::now();
         let granted_scope = reply
             .tokens
@@ -511,58 +578,66 @@ impl<'a> Session<'a> {
             .ok()
             .and_then(|tokens| tokens.scope.clone())
             .unwrap_or_else(|| previous_scope.to_string());
-        if let Some(refresh_token) = reply.refresh_token {
-            let record = Record {
-                refresh_token,
-                issuer: identity.issuer.clone(),
-                client_id: identity.client_id.clone(),
-                scope: granted_scope.clone(),
-                obtained_at: now,
-            };
-            self.store_or_rescue(&record, expected)?;
-        }
-        let tokens = reply.tokens.map_err(Error::from)?;
-        if self.settings.verbose && !tokens.extra.is_empty() {
-            let names: Vec<&str> = tokens.extra.keys().map(String::as_str).collect();
-            output::note(format_args!(
-                "amtoken: the token response also carried: {}",
-                names.join(", ")
-            ));
-        }
-        let expires_at = match tokens.expires_in {
-            Some(seconds) => now + chrono::Duration::seconds(seconds.clamp(0, 10 * 365 * 86_400)),
-            None => match jwt::decode(tokens.access_token.expose())
-                .ok()
-                .and_then(|token| token.expires_at())
-            {
-                Some(at) => at,
-                None => {
-                    output::warn(format_args!(
-                        "the server did not say when the access token expires; assuming {ASSUMED_LIFETIME_SECONDS}s"
-                    ));
-                    now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
-                }
-            },
-        };
-        let cached = CachedToken {
-            access_token: tokens.access_token,
-            token_type: tokens.token_type,
-            expires_at,
-            scope: granted_scope,
+        let record = reply.refresh_token.map(|refresh_token| Record {
+            refresh_token,
             issuer: identity.issuer.clone(),
             client_id: identity.client_id.clone(),
-        };
-        let cache_file = self.settings.paths.cache_file(&self.settings.profile);
-        if let Err(error) = cache::save(&cache_file, &cached) {
-            // The refresh token is safe; a missing cache only costs a refresh next time.
-            output::warn(format_args!("cannot cache the access token: {error}"));
-        }
-        Ok(cached)
+            scope: granted_scope.clone(),
+            obtained_at: now,
+        });
+        let token = reply.tokens.map_err(Error::from).map(|tokens| {
+            if self.settings.verbose && !tokens.extra.is_empty() {
+                let names: Vec<&str> = tokens.extra.keys().map(String::as_str).collect();
+                output::note(format_args!(
+                    "amtoken: the token response also carried: {}",
+                    names.join(", ")
+                ));
+            }
+            let expires_at = match tokens.expires_in {
+                Some(seconds) => {
+                    now + chrono::Duration::seconds(seconds.clamp(0, 10 * 365 * 86_400))
+                }
+                None => match jwt::decode(tokens.access_token.expose())
+                    .ok()
+                    .and_then(|token| token.expires_at())
+                {
+                    Some(at) => at,
+                    None => {
+                        output::warn(format_args!(
+                            "the server did not say when the access token expires; assuming {ASSUMED_LIFETIME_SECONDS}s"
+                        ));
+                        now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
+                    }
+                },
+            };
+            CachedToken {
+                access_token: tokens.access_token,
+                token_type: tokens.token_type,
+                expires_at,
+                scope: granted_scope,
+                issuer: identity.issuer.clone(),
+                client_id: identity.client_id.clone(),
+            }
+        });
+        Issued { record, token }
     }
 
-    /// Stores `record`; when the store refuses, writes the 0600 rescue file and says where.
-    fn store_or_rescue(&self, record: &Record, expected: Option<&Version>) -> Result<()> {
-        let Err(error) = self.store.save(record, expected) else {
+    /// Keeps `token` in the local cache: only a cache, so failing costs a refresh next time.
+    fn cache_locally(&self, token: &CachedToken) {
+        let cache_file = self.settings.paths.cache_file(&self.settings.profile);
+        if let Err(error) = cache::save(&cache_file, token) {
+            output::warn(format_args!("cannot cache the access token: {error}"));
+        }
+    }
+
+    /// Stores `record` with `write`; when the store refuses, writes the 0600 rescue file and
+    /// says where.
+    fn store_or_rescue(
+        &self,
+        record: &Record,
+        write: impl FnOnce() -> std::result::Result<Version, store::StoreError>,
+    ) -> Result<()> {
+        let Err(error) = write() else {
             return Ok(());
         };
         let rescue = self.settings.paths.rescue_file(&self.settings.profile);

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs its arguments with the real parts of the test suite up: an unlocked gnome-keyring in the
 # current (private) D-Bus session, the OpenID Connect provider of tests/oidc on loopback, and
-# the API stand-in that checks its tokens. Exports AMTOKEN_TEST_ISSUER, AMTOKEN_TEST_API_URL
+# the API stand-in that checks its tokens, and an OpenBao dev server. Exports
+# AMTOKEN_TEST_ISSUER, AMTOKEN_TEST_API_URL, AMTOKEN_TEST_VAULT_ADDR, AMTOKEN_TEST_VAULT_TOKEN
 # and AMTOKEN_TEST_KEYRING for the tests; stops them all afterwards.
 set -euo pipefail
 work=$(mktemp -d)
 provider=""
 api=""
+bao=""
 cleanup() {
+  [[ -n $bao ]] && kill "$bao" 2>/dev/null
   [[ -n $provider ]] && kill "$provider" 2>/dev/null
   [[ -n $api ]] && kill "$api" 2>/dev/null
   [[ -n ${GNOME_KEYRING_PID:-} ]] && kill "$GNOME_KEYRING_PID" 2>/dev/null
@@ -45,6 +48,20 @@ done
 [[ -s $work/api.json ]] || { echo "tests/services.sh: the API stand-in did not start" >&2; exit 1; }
 AMTOKEN_TEST_API_URL=$(sed -E 's/.*"api":"([^"]+)".*/\1/' "$work/api.json")
 export AMTOKEN_TEST_API_URL
-echo "tests/services.sh: keyring unlocked, provider at $AMTOKEN_TEST_ISSUER, API at $AMTOKEN_TEST_API_URL" >&2
+# An OpenBao dev server on loopback (KV version 2 at secret/, in memory), for --store vault.
+bao_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+AMTOKEN_TEST_VAULT_TOKEN=$(python3 -c 'import secrets; print("test-" + secrets.token_hex(12))')
+bao server -dev -dev-root-token-id="$AMTOKEN_TEST_VAULT_TOKEN" \
+  -dev-listen-address="127.0.0.1:$bao_port" >"$work/bao.log" 2>&1 &
+bao=$!
+AMTOKEN_TEST_VAULT_ADDR="http://127.0.0.1:$bao_port"
+for _ in $(seq 300); do
+  curl -fsS "$AMTOKEN_TEST_VAULT_ADDR/v1/sys/health" >/dev/null 2>&1 && break
+  kill -0 "$bao" 2>/dev/null || { cat "$work/bao.log" >&2; exit 1; }
+  sleep 0.1
+done
+export AMTOKEN_TEST_VAULT_ADDR AMTOKEN_TEST_VAULT_TOKEN
+
+echo "tests/services.sh: keyring unlocked, provider at $AMTOKEN_TEST_ISSUER, API at $AMTOKEN_TEST_API_URL, OpenBao at $AMTOKEN_TEST_VAULT_ADDR" >&2
 
 "$@"

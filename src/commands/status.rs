@@ -94,6 +94,10 @@ struct StatusReport {
     client_id: Option<String>,
     store: String,
     store_location: String,
+    /// The shared secret's version (Vault), else null.
+    store_version: Option<u64>,
+    /// Who is refreshing the shared secret, and until when (Vault), else null.
+    lease: Option<LeaseStatus>,
     usable: bool,
     refresh_token: Option<RefreshTokenStatus>,
     access_token: Option<AccessTokenStatus>,
@@ -101,6 +105,13 @@ struct StatusReport {
     subject: Option<String>,
     connection_id: Option<String>,
     warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct LeaseStatus {
+    holder: String,
+    until: String,
+    until_unix: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -123,12 +134,33 @@ struct AccessTokenStatus {
 
 fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusReport> {
     let session = Session::open(settings);
-    let record = session.stored_record()?.map(|loaded| loaded.record);
     let mut warnings = Vec::new();
-    let cached = session.cached_token().unwrap_or_else(|error| {
-        warnings.push(format!("the access-token cache is unreadable: {error}"));
-        None
-    });
+    // A shared store is the truth for the fleet: its record, access token and lease.
+    let (record, cached, store_version, lease) = match session.stored_shared()? {
+        Some((state, version)) => (
+            Some(state.record.clone()),
+            state.access(),
+            version.number(),
+            state
+                .lease_holder
+                .clone()
+                .zip(state.lease_until)
+                .map(|(holder, until)| LeaseStatus {
+                    holder,
+                    until: output::rfc3339(until),
+                    until_unix: until.timestamp(),
+                }),
+        ),
+        None if session.is_shared() => (None, None, None, None),
+        None => {
+            let record = session.stored_record()?.map(|loaded| loaded.record);
+            let cached = session.cached_token().unwrap_or_else(|error| {
+                warnings.push(format!("the access-token cache is unreadable: {error}"));
+                None
+            });
+            (record, cached, None, None)
+        }
+    };
     if let Some(record) = &record {
         if let Some(mismatch) = session.mismatch(&record.issuer, &record.client_id) {
             warnings.push(format!("the refresh token was {mismatch}"));
@@ -169,6 +201,8 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
             .or_else(|| settings.client_id.clone()),
         store: settings.store_name(),
         store_location: session.store_location(),
+        store_version,
+        lease,
         usable: record.is_some() || access_valid,
         scopes: scopes(record.as_ref(), cached.as_ref()),
         subject: claim("sub"),
@@ -223,9 +257,21 @@ fn render_human(report: &StatusReport) -> String {
         ),
         (
             "Store",
-            format!("{} ({})", report.store, report.store_location),
+            match report.store_version {
+                Some(version) => format!(
+                    "{} ({}, version {version})",
+                    report.store, report.store_location
+                ),
+                None => format!("{} ({})", report.store, report.store_location),
+            },
         ),
     ];
+    if let Some(lease) = &report.lease {
+        lines.push((
+            "Lease",
+            format!("held by {} until {}", lease.holder, lease.until),
+        ));
+    }
     lines.push((
         "Refresh token",
         match &report.refresh_token {

@@ -9,6 +9,7 @@ mod keyring;
 pub mod lock;
 #[cfg(test)]
 pub mod memory;
+mod vault;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub enum Backend {
     Keyring,
     /// `$XDG_DATA_HOME/amtoken/<profile>.json`, mode 0600.
     File,
+    /// A Vault/OpenBao KV v2 secret shared by a fleet of machines.
+    Vault,
 }
 
 /// Why the store could not be used.
@@ -61,9 +64,28 @@ pub enum StoreError {
     /// A check-and-set write lost: someone else wrote since the version was read.
     #[error("{location} changed since it was read")]
     Conflict { location: String },
+    /// A shared store could not be reached: worth trying again later.
+    #[error("cannot reach {location}: {source}")]
+    Unreachable {
+        location: String,
+        source: crate::http::HttpError,
+    },
+    /// A shared store refused, or is not set up: the token, the policy, the address.
+    #[error("{location}: {why}")]
+    Refused { location: String, why: String },
 }
 
 impl StoreError {
+    /// Whether the failure is on the way to a shared store (network, 5xx).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, StoreError::Unreachable { .. })
+    }
+
+    /// Whether a shared store refused access or is not set up.
+    pub fn is_refused(&self) -> bool {
+        matches!(self, StoreError::Refused { .. })
+    }
+
     /// Whether the keychain itself is the trouble, so that `--store file` is worth suggesting.
     pub fn is_keychain(&self) -> bool {
         matches!(
@@ -81,6 +103,11 @@ pub struct Version(u64);
 impl Version {
     /// The only version of a local backend: the profile lock already keeps writers apart.
     pub(crate) const LOCAL: Version = Version(0);
+
+    /// The number a shared backend gave it; `None` for a local backend.
+    pub fn number(&self) -> Option<u64> {
+        (self.0 != 0).then_some(self.0)
+    }
 }
 
 /// A loaded record and the version it was read at.
@@ -110,6 +137,80 @@ pub trait CredentialStore {
     fn lock(&self, timeout: Duration) -> Result<Guard, LockError>;
     /// The profiles that have a record in this backend.
     fn profiles(&self) -> Result<Vec<String>, StoreError>;
+    /// The whole shared state, when the backend is shared by a fleet (Vault).
+    fn shared(&self) -> Option<&dyn SharedStore> {
+        None
+    }
+}
+
+/// What a fleet shares beside the record: the access token and the refresh lease. The JSON
+/// form is the data of the Vault secret, as DESIGN.md fixes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SharedState {
+    #[serde(flatten)]
+    pub record: Record,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_rfc3339"
+    )]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Who is refreshing now; empty when nobody is.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "empty_as_none"
+    )]
+    pub lease_holder: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_rfc3339"
+    )]
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+impl SharedState {
+    /// `record` with `access` as the shared access token, and no lease.
+    pub fn new(record: Record, access: Option<&CachedToken>) -> Self {
+        SharedState {
+            record,
+            access_token: access.map(|token| token.access_token.clone()),
+            token_type: access.map(|token| token.token_type.clone()),
+            expires_at: access.map(|token| token.expires_at),
+            lease_holder: None,
+            lease_until: None,
+        }
+    }
+
+    /// The shared access token as a cached one, when there is one.
+    pub fn access(&self) -> Option<CachedToken> {
+        Some(CachedToken {
+            access_token: self.access_token.clone()?,
+            token_type: self.token_type.clone().unwrap_or_else(|| "Bearer".into()),
+            expires_at: self.expires_at?,
+            scope: self.record.scope.clone(),
+            issuer: self.record.issuer.clone(),
+            client_id: self.record.client_id.clone(),
+        })
+    }
+}
+
+/// A store that a fleet shares: the whole state, read and written with check-and-set.
+pub trait SharedStore {
+    /// The state and its version; `None` when nothing is there.
+    fn read_shared(&self) -> Result<Option<(SharedState, Version)>, StoreError>;
+    /// Writes the state if the stored version is still `expected` (`None`: nothing stored);
+    /// [`StoreError::Conflict`] when another writer came first.
+    fn write_shared(
+        &self,
+        state: &SharedState,
+        expected: Option<&Version>,
+    ) -> Result<Version, StoreError>;
 }
 
 /// What opening a store needs.
@@ -120,6 +221,22 @@ pub struct StoreSettings {
     pub paths: Paths,
     /// How long a keychain call may take before it counts as unavailable.
     pub keychain_timeout: Duration,
+    /// Where and how to reach Vault, for [`Backend::Vault`].
+    pub vault: VaultSettings,
+}
+
+/// How to reach the Vault/OpenBao KV v2 secret.
+#[derive(Debug, Clone)]
+pub struct VaultSettings {
+    pub address: Option<String>,
+    pub mount: String,
+    pub path: String,
+    pub namespace: Option<String>,
+    /// Never printed, never logged.
+    pub token: Option<Secret>,
+    pub timeout: Duration,
+    pub cacert: Option<PathBuf>,
+    pub verbose: bool,
 }
 
 /// Opens the chosen backend for one profile. Opening never touches the keychain; each call
@@ -134,6 +251,10 @@ pub fn open(settings: &StoreSettings) -> Box<dyn CredentialStore> {
         Backend::File => Box::new(file::FileStore::new(
             settings.paths.clone(),
             settings.profile.clone(),
+        )),
+        Backend::Vault => Box::new(vault::VaultStore::new(
+            settings.vault.clone(),
+            settings.paths.lock_file(&settings.profile),
         )),
     }
 }
@@ -216,6 +337,40 @@ fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], location: &str) -> Resu
         // serde_json's message names the field and position, never the values.
         why: error.to_string(),
     })
+}
+
+/// An optional time as RFC 3339 UTC; null or an empty string reads as none.
+pub(crate) mod optional_rfc3339 {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        at: &Option<DateTime<Utc>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        match Option::<String>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(text) if text.is_empty() => Ok(None),
+            Some(text) => DateTime::parse_from_rfc3339(&text)
+                .map(|at| Some(at.with_timezone(&Utc)))
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.filter(|text| !text.is_empty()))
 }
 
 /// Times as RFC 3339 UTC to the second, as DESIGN.md writes them.

@@ -37,3 +37,30 @@ base, measured = results[0]["mean"], results[1]["mean"]
 print(f"empty binary: {base*1e3:.2f} ms, amtoken: {measured*1e3:.2f} ms, ratio {measured/base:.2f}x")
 PY
 }
+
+# with_services SCRIPT: unless the provider is up, install what the suite needs and run SCRIPT
+# again inside tests/services.sh (keychain, provider, API stand-in).
+with_services() {
+  if [[ -z ${AMTOKEN_TEST_ISSUER:-} ]]; then
+    bash "$root/tests/run" --prepare
+    exec dbus-run-session -- bash "$root/tests/services.sh" bash "$1"
+  fi
+}
+
+# provider_login CLIENT: a private HOME logged in to the provider as CLIENT (file store): the
+# authorize flow walked with curl (the provider consents by itself), then `amtoken exchange`.
+# Sets work (the HOME, removed on exit) and exports the AMTOKEN_* settings.
+provider_login() {
+  local client=$1 redirect=https://app.example.test/callback url
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  export HOME=$work XDG_CACHE_HOME=$work/cache XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
+  url="$AMTOKEN_TEST_ISSUER/connect/authorize?response_type=code&client_id=$client&redirect_uri=$(jq -rn --arg v "$redirect" '$v|@uri')&scope=offline_access&state=bench&prompt=consent"
+  for _ in $(seq 10); do
+    url=$(curl -sS -o /dev/null -c "$work/jar" -b "$work/jar" -w '%{redirect_url}' "$url")
+    [[ $url == "$redirect"* ]] && break
+  done
+  export AMTOKEN_ISSUER=$AMTOKEN_TEST_ISSUER AMTOKEN_CLIENT_ID=$client AMTOKEN_CLIENT_SECRET=$client-secret
+  export AMTOKEN_REDIRECT_URI=$redirect AMTOKEN_STORE=file
+  "$amtoken" exchange --code "$url" 2>/dev/null
+}

@@ -11,11 +11,8 @@
 # Usage: bash tests/bench/compare.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [[ -z ${AMTOKEN_TEST_ISSUER:-} ]]; then
-  bash "$root/tests/run" --prepare
-  exec dbus-run-session -- bash "$root/tests/services.sh" bash "${BASH_SOURCE[0]}"
-fi
 source "$root/tests/bench/common.sh"
+with_services "${BASH_SOURCE[0]}"
 missing=()
 for tool in jq curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 [[ -x /usr/bin/time ]] || missing+=(time)
@@ -29,23 +26,11 @@ if [[ ! -x $tools/bin/jwt ]]; then
 fi
 jwt="$tools/bin/jwt"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export HOME=$work XDG_CACHE_HOME=$work/cache XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
 token_file="$root/tests/fixtures/approvalmax-access-token.jwt"
 token=$(cat "$token_file")
 
-# Log in the bench client: walk the authorize flow with curl (the provider consents by itself).
+provider_login amtoken-bench
 issuer=$AMTOKEN_TEST_ISSUER
-redirect=https://app.example.test/callback
-url="$issuer/connect/authorize?response_type=code&client_id=amtoken-bench&redirect_uri=$(jq -rn --arg v "$redirect" '$v|@uri')&scope=offline_access&state=bench&prompt=consent"
-for _ in $(seq 10); do
-  url=$(curl -sS -o /dev/null -c "$work/jar" -b "$work/jar" -w '%{redirect_url}' "$url")
-  [[ $url == "$redirect"* ]] && break
-done
-export AMTOKEN_ISSUER=$issuer AMTOKEN_CLIENT_ID=amtoken-bench AMTOKEN_CLIENT_SECRET=amtoken-bench-secret
-export AMTOKEN_REDIRECT_URI=$redirect AMTOKEN_STORE=file
-"$amtoken" exchange --code "$url" 2>/dev/null
 refresh_token=$(jq -r .refresh_token "$XDG_DATA_HOME/amtoken/default.json")
 curl_refresh="curl -sS -o /dev/null -d grant_type=refresh_token -d refresh_token=$refresh_token -d client_id=amtoken-bench -d client_secret=amtoken-bench-secret $issuer/connect/token"
 

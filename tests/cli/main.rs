@@ -13,6 +13,7 @@ mod decode;
 mod errors;
 mod exchange;
 mod faults;
+mod fleet;
 mod keychain;
 mod leaks;
 mod login;

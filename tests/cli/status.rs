@@ -17,6 +17,8 @@ struct Status {
     client_id: Option<String>,
     store: String,
     store_location: String,
+    store_version: Option<u64>,
+    lease: Option<serde_json::Value>,
     usable: bool,
     refresh_token: Option<RefreshToken>,
     access_token: Option<AccessToken>,

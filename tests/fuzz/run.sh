@@ -17,13 +17,13 @@ for target in "${targets[@]}"; do
   status=0
   cargo +nightly fuzz run --fuzz-dir . -O "$target" "target/corpus/$target" "corpus/$target" -- \
     -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
-  runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
-  rate=$(grep -Eo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
+  runs=$(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
+  rate=$(grep -aEo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
   crashes=$(find "artifacts/$target" -type f | wc -l)
   printf '%-16s %14s %10s %8s\n' "$target" "${runs:-?}" "${rate:-?}" "$crashes"
   if ((status != 0)); then
     echo "$target failed (exit $status); the log:" >&2
-    tail -40 "$log" >&2
+    grep -av '^ *at \|^ *[0-9]*: ' "$log" | tail -40 >&2
   fi
   rm -f "$log"
 done

@@ -63,6 +63,13 @@ server.listen(0, '127.0.0.1', () => {
       { ...client('amtoken-loopback', 'client_secret_post'), application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] },
       // `logout --revoke` and `decode --verify`, counted apart from the others.
       client('amtoken-revoke', 'client_secret_post'),
+      // The fleet tests (--store vault): access tokens that live 2 seconds, and one client per
+      // test that counts refreshes.
+      client('amtoken-fleet', 'client_secret_post'),
+      client('amtoken-vault', 'client_secret_post'),
+      client('amtoken-lease-killed', 'client_secret_post'),
+      client('amtoken-lease-paused', 'client_secret_post'),
+      client('amtoken-lease-rescued', 'client_secret_post'),
       // `amtoken api` and `exec` against the API stand-in, counted apart.
       client('amtoken-api', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
@@ -82,7 +89,7 @@ server.listen(0, '127.0.0.1', () => {
     scopes: ['openid', 'offline_access'],
     pkce: { methods: ['S256'], required: () => false },
     rotateRefreshToken: (ctx) => ctx.oidc.client?.clientId !== 'amtoken-bench',
-    ttl: { AccessToken: 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600, Grant: 30 * 24 * 3600, Session: 3600, Interaction: 600 },
+    ttl: { AccessToken: (ctx, token) => token.resourceServer?.accessTokenTTL ?? 3600, AuthorizationCode: 300, RefreshToken: 30 * 24 * 3600, Grant: 30 * 24 * 3600, Session: 3600, Interaction: 600 },
     findAccount: (ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     extraTokenClaims: () => ({ idp: 'AMRemote', [CONNECTION]: 'c0ffee00-1234-4abc-8def-0123456789ab' }),
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -93,9 +100,9 @@ server.listen(0, '127.0.0.1', () => {
         enabled: true,
         defaultResource: () => RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
+        getResourceServerInfo: (ctx, resource, client) => ({
           scope: `${READ} ${WRITE}`,
-          accessTokenTTL: 3600,
+          accessTokenTTL: client.clientId === 'amtoken-fleet' ? 2 : 3600,
           accessTokenFormat: 'jwt',
           jwt: { sign: { alg: 'PS256' } },
         }),

@@ -1,0 +1,256 @@
+//! The fleet lease (DESIGN.md, "Fleet lease"): many machines share one rotating refresh token
+//! in one Vault secret, and exactly one of them spends it per expiry.
+//!
+//! 1. Read the secret and its version; a shared access token that will do is used as is.
+//! 2. A live lease of another holder: poll with jittered backoff until a new version appears or
+//!    the lease runs out.
+//! 3. Otherwise take the lease (a random holder id, until now + `--timeout` + 10 s) with a
+//!    check-and-set write; a lost race is normal and retried.
+//! 4. The holder spends the refresh token and writes the rotated one, the new access token and
+//!    an empty lease with a check-and-set on its own lease version.
+//! 5. If that write loses, re-read: when the secret still holds the token this process spent,
+//!    its successor is the live one — write it on the version now read; otherwise keep it in
+//!    the rescue file and say so.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::{Freshness, Identity, Provenance, Session};
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::output;
+use crate::store::{CachedToken, SharedState, SharedStore, StoreError, Version};
+
+/// How long a lease outlives `--timeout`: a holder that died is taken over after it.
+const LEASE_MARGIN: Duration = Duration::from_secs(10);
+/// The longest pause between two reads while another machine refreshes.
+const MAX_POLL: Duration = Duration::from_secs(1);
+
+impl Session<'_> {
+    /// A valid token from the shared secret, refreshing under the fleet lease when needed.
+    /// Runs under the local profile lock, which keeps this machine's processes apart.
+    pub(super) fn fleet_token(
+        &self,
+        shared: &dyn SharedStore,
+        freshness: Freshness<'_>,
+    ) -> Result<(CachedToken, Provenance)> {
+        let lease_length = self.settings.timeout + LEASE_MARGIN;
+        let deadline = Instant::now() + self.settings.lock_timeout + lease_length;
+        let holder = lease_holder_id()?;
+        let mut pause = Duration::from_millis(50);
+        loop {
+            let Some((state, version)) = shared
+                .read_shared()
+                .context("failed to read the shared secret")?
+            else {
+                return Err(Error::msg(
+                    Kind::NotLoggedIn,
+                    format!(
+                        "not logged in: nothing is stored at {}",
+                        self.store.location()
+                    ),
+                )
+                .hint(super::REAUTHORIZE));
+            };
+            if let Some(mismatch) = self.mismatch(&state.record.issuer, &state.record.client_id) {
+                return Err(Error::msg(
+                    Kind::InvalidInput,
+                    format!("the shared refresh token was {mismatch}"),
+                ));
+            }
+            let now = Utc::now();
+            if let Some(access) = state.access()
+                && freshness.allows(&access, now)
+            {
+                self.cache_locally(&access);
+                return Ok((access, Provenance::Cached));
+            }
+            let leased_by_other = match (&state.lease_holder, state.lease_until) {
+                (Some(other), Some(until)) => *other != holder && until > now,
+                _ => false,
+            };
+            if leased_by_other {
+                if Instant::now() >= deadline {
+                    return Err(Error::msg(
+                        Kind::LockTimeout,
+                        format!(
+                            "another machine ({}) has held the refresh lease of {} for too long",
+                            state.lease_holder.as_deref().unwrap_or("?"),
+                            self.store.location()
+                        ),
+                    )
+                    .hint("try again later, or raise --lock-timeout"));
+                }
+                std::thread::sleep(jittered(pause));
+                pause = (pause * 2).min(MAX_POLL);
+                continue;
+            }
+            let mut leased = state.clone();
+            leased.lease_holder = Some(holder.clone());
+            leased.lease_until = Some(
+                now + chrono::Duration::from_std(lease_length).unwrap_or(chrono::Duration::MAX),
+            );
+            match shared.write_shared(&leased, Some(&version)) {
+                Ok(lease_version) => {
+                    return self.refresh_as_lease_holder(shared, leased, lease_version);
+                }
+                // Another machine wrote first: read again.
+                Err(StoreError::Conflict { .. }) => {
+                    std::thread::sleep(jittered(Duration::from_millis(20)));
+                }
+                Err(error) => {
+                    return Err(Error::from(error).context("failed to take the refresh lease"));
+                }
+            }
+        }
+    }
+
+    /// Steps 4 and 5: spend the refresh token, then write what came back.
+    fn refresh_as_lease_holder(
+        &self,
+        shared: &dyn SharedStore,
+        leased: SharedState,
+        lease_version: Version,
+    ) -> Result<(CachedToken, Provenance)> {
+        let spent = leased.record.clone();
+        // A process paused after taking the lease must not spend a token another machine may
+        // have spent since (some servers then revoke the whole grant): check the lease first.
+        if leased.lease_until.is_some_and(|until| until <= Utc::now()) {
+            return Err(Error::msg(
+                Kind::LockTimeout,
+                "the refresh lease ran out before this process could use it (was it paused?)",
+            )
+            .hint("run the command again"));
+        }
+        let reply = match self.request_refresh(&spent) {
+            Ok(reply) => reply,
+            Err(error) => {
+                // Let the others try at once rather than after the lease.
+                let mut released = leased;
+                released.lease_holder = None;
+                released.lease_until = None;
+                let _ = shared.write_shared(&released, Some(&lease_version));
+                if error.kind() == Kind::ReauthorizationNeeded {
+                    // A machine paused past its lease may have spent this token and be about
+                    // to write its successor (step 5): wait for that before giving up.
+                    if let Some(found) = self.await_successor(shared, &spent) {
+                        return Ok((found, Provenance::Cached));
+                    }
+                }
+                return Err(error);
+            }
+        };
+        let issued = self.read_issued(&Identity::of(&spent), reply, &spent.scope);
+        let record = issued.record.clone().unwrap_or_else(|| spent.clone());
+        let state = SharedState::new(record.clone(), issued.token.as_ref().ok());
+        let mut expected = lease_version;
+        for _ in 0..5 {
+            match shared.write_shared(&state, Some(&expected)) {
+                Ok(_) => {
+                    let token = issued.token.context("failed to refresh the access token")?;
+                    self.cache_locally(&token);
+                    return Ok((token, Provenance::Refreshed));
+                }
+                Err(StoreError::Conflict { .. }) => {
+                    // Step 5: someone wrote while this process refreshed (its lease ran out).
+                    let current = shared
+                        .read_shared()
+                        .context("failed to read the shared secret again")?;
+                    match current {
+                        Some((now_stored, version))
+                            if now_stored.record.refresh_token == spent.refresh_token =>
+                        {
+                            expected = version;
+                        }
+                        _ => break,
+                    }
+                }
+                Err(error) => {
+                    return Err(self.rescue_shared(&record, Error::from(error)));
+                }
+            }
+        }
+        // The shared secret moved on without this token (another login, say): keep it in the
+        // rescue file; the access token it came with is still good.
+        let token = issued.token.context("failed to refresh the access token")?;
+        let rescue = self.settings.paths.rescue_file(&self.settings.profile);
+        crate::store::write_rescue(&rescue, &record)
+            .map_err(Error::from)
+            .context(
+                "failed to keep the new refresh token, which the shared secret did not take",
+            )?;
+        output::warn(format_args!(
+            "another machine replaced the shared refresh token while this one refreshed; the new refresh token was saved to the rescue file {}",
+            rescue.display()
+        ));
+        self.cache_locally(&token);
+        Ok((token, Provenance::Refreshed))
+    }
+
+    /// Polls the shared secret, for as long as a lease lasts, for a successor of the refresh
+    /// token `spent` with an unexpired access token: the best there is once `spent` is dead.
+    fn await_successor(
+        &self,
+        shared: &dyn SharedStore,
+        spent: &crate::store::Record,
+    ) -> Option<CachedToken> {
+        let deadline = Instant::now() + self.settings.timeout + LEASE_MARGIN;
+        let mut pause = Duration::from_millis(100);
+        while Instant::now() < deadline {
+            std::thread::sleep(jittered(pause));
+            pause = (pause * 2).min(MAX_POLL);
+            let Ok(Some((state, _))) = shared.read_shared() else {
+                continue;
+            };
+            if state.record.refresh_token != spent.refresh_token
+                && let Some(access) = state.access()
+                && access.seconds_left(Utc::now()) > 0
+            {
+                output::note(format_args!(
+                    "amtoken: another machine had spent the refresh token; using the token it stored"
+                ));
+                self.cache_locally(&access);
+                return Some(access);
+            }
+        }
+        None
+    }
+
+    /// Keeps a refresh token the shared secret did not take in the rescue file: a token the
+    /// server issued is never lost.
+    fn rescue_shared(&self, record: &crate::store::Record, error: Error) -> Error {
+        let rescue = self.settings.paths.rescue_file(&self.settings.profile);
+        match crate::store::write_rescue(&rescue, record) {
+            Ok(()) => {
+                output::warn(format_args!(
+                    "the new refresh token was saved to the rescue file {}",
+                    rescue.display()
+                ));
+                error
+                    .context("failed to store the new refresh token")
+                    .hint(format!(
+                        "the new refresh token is in {} (mode 0600); the next refresh moves it into the shared secret if it is newer",
+                        rescue.display()
+                    ))
+            }
+            Err(rescue_error) => error.context(format!(
+                "failed to store the new refresh token, and the rescue file failed too ({rescue_error})"
+            )),
+        }
+    }
+}
+
+/// A random id for this process's lease.
+fn lease_holder_id() -> Result<String> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|error| Error::msg(Kind::Internal, error))?;
+    let random: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(format!("{}-{random}", std::process::id()))
+}
+
+/// `pause` scaled by a random factor between 0.5 and 1.5, so that waiting machines spread out.
+fn jittered(pause: Duration) -> Duration {
+    let mut byte = [0u8; 1];
+    let _ = getrandom::fill(&mut byte);
+    pause.mul_f64(0.5 + f64::from(byte[0]) / 255.0)
+}

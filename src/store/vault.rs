@@ -1,0 +1,381 @@
+//! `--store vault`: one Vault/OpenBao KV version 2 secret at `{mount}/data/{path}`, shared by
+//! every machine of a fleet, talked to through the transport. Every write is a check-and-set
+//! (`options.cas`) on the version just read. The Vault token goes in `X-Vault-Token` only: never
+//! printed, never logged.
+
+use std::cell::OnceCell;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::{
+    CredentialStore, Guard, Loaded, LockError, Record, SharedState, SharedStore, StoreError,
+    VaultSettings, Version,
+};
+use crate::http::{self, Method, Reply, Request, StatusCode, Transport, TransportOptions, header};
+
+/// Largest answer read from Vault.
+const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
+
+/// The Vault backend of one profile.
+pub struct VaultStore {
+    settings: VaultSettings,
+    lock_file: PathBuf,
+    transport: OnceCell<Transport>,
+}
+
+impl VaultStore {
+    pub fn new(settings: VaultSettings, lock_file: PathBuf) -> Self {
+        VaultStore {
+            settings,
+            lock_file,
+            transport: OnceCell::new(),
+        }
+    }
+
+    fn address(&self) -> Result<&str, StoreError> {
+        self.settings
+            .address
+            .as_deref()
+            .ok_or_else(|| StoreError::Refused {
+                location: "--store vault".into(),
+                why: "no Vault address is set (--vault-addr, AMTOKEN_VAULT_ADDR, VAULT_ADDR or BAO_ADDR)".into(),
+            })
+    }
+
+    fn url(&self, area: &str, path: &str) -> Result<url::Url, StoreError> {
+        let text = format!(
+            "{}/v1/{}/{area}/{path}",
+            self.address()?,
+            self.settings.mount
+        );
+        http::check_url(&text).map_err(|source| StoreError::Refused {
+            location: self.location(),
+            why: source.to_string(),
+        })
+    }
+
+    fn transport(&self) -> Result<&Transport, StoreError> {
+        if let Some(transport) = self.transport.get() {
+            return Ok(transport);
+        }
+        let transport = Transport::new(TransportOptions {
+            timeout: self.settings.timeout,
+            cacert: self.settings.cacert.as_deref(),
+            verbose: self.settings.verbose,
+        })
+        .map_err(|source| self.unreachable(source))?;
+        Ok(self.transport.get_or_init(|| transport))
+    }
+
+    fn unreachable(&self, source: http::HttpError) -> StoreError {
+        StoreError::Unreachable {
+            location: self.location(),
+            source,
+        }
+    }
+
+    /// Sends a request with the Vault token (and namespace); the answer whatever its status.
+    fn send(
+        &self,
+        method: Method,
+        url: url::Url,
+        body: Option<Value>,
+    ) -> Result<Reply, StoreError> {
+        let token = self.settings.token.as_ref().ok_or_else(|| StoreError::Refused {
+            location: self.location(),
+            why: "no Vault token: set VAULT_TOKEN (or BAO_TOKEN), or log in so that ~/.vault-token exists".into(),
+        })?;
+        let refused = |error: http::HttpError| StoreError::Refused {
+            location: self.location(),
+            why: error.to_string(),
+        };
+        let mut request = Request::new(method, url, MAX_ANSWER_BYTES)
+            .secret_header(
+                header::HeaderName::from_static("x-vault-token"),
+                token.expose(),
+            )
+            .map_err(refused)?
+            .header(header::HeaderName::from_static("x-vault-request"), "true")
+            .map_err(refused)?;
+        if let Some(namespace) = &self.settings.namespace {
+            request = request
+                .header(
+                    header::HeaderName::from_static("x-vault-namespace"),
+                    namespace,
+                )
+                .map_err(refused)?;
+        }
+        if let Some(body) = body {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .map_err(refused)?
+                .body(serde_json::to_vec(&body).unwrap_or_default());
+        }
+        let reply = self.transport()?.send(request).map_err(|error| {
+            if error.failure() == http::HttpFailure::BadSetting {
+                refused(error)
+            } else {
+                self.unreachable(error)
+            }
+        })?;
+        if reply.status.is_server_error() {
+            return Err(StoreError::Unreachable {
+                location: self.location(),
+                source: http::HttpError::Failed {
+                    url: self.location(),
+                    why: format!(
+                        "Vault answered HTTP {}: {}",
+                        reply.status,
+                        vault_errors(&reply)
+                    ),
+                },
+            });
+        }
+        if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED {
+            return Err(StoreError::Refused {
+                location: self.location(),
+                why: format!(
+                    "Vault refused the token or the path (HTTP {}: {})",
+                    reply.status.as_u16(),
+                    vault_errors(&reply)
+                ),
+            });
+        }
+        Ok(reply)
+    }
+
+    fn unexpected(&self, reply: &Reply) -> StoreError {
+        StoreError::Refused {
+            location: self.location(),
+            why: format!(
+                "Vault answered HTTP {}: {}",
+                reply.status,
+                vault_errors(reply)
+            ),
+        }
+    }
+}
+
+/// Vault's `{"errors": [...]}`, joined; never a token (Vault does not echo it).
+fn vault_errors(reply: &Reply) -> String {
+    let errors: Vec<String> = serde_json::from_slice::<Value>(&reply.body)
+        .ok()
+        .and_then(|body| body.get("errors").cloned())
+        .and_then(|errors| serde_json::from_value(errors).ok())
+        .unwrap_or_default();
+    if errors.is_empty() {
+        "no details".into()
+    } else {
+        errors
+            .join("; ")
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    }
+}
+
+impl SharedStore for VaultStore {
+    fn read_shared(&self) -> Result<Option<(SharedState, Version)>, StoreError> {
+        let reply = self.send(Method::GET, self.url("data", &self.settings.path)?, None)?;
+        if reply.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !reply.status.is_success() {
+            return Err(self.unexpected(&reply));
+        }
+        let corrupt = |why: String| StoreError::Corrupt {
+            location: self.location(),
+            why,
+        };
+        let mut body: Value =
+            serde_json::from_slice(&reply.body).map_err(|error| corrupt(error.to_string()))?;
+        let version = body
+            .pointer("/data/metadata/version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| corrupt("the answer has no data.metadata.version".into()))?;
+        let data = body
+            .pointer_mut("/data/data")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        if data.is_null() {
+            // The newest version was deleted: nothing is stored.
+            return Ok(None);
+        }
+        let state: SharedState = serde_json::from_value(data).map_err(|error| {
+            // serde_json names the field, never the value.
+            corrupt(error.to_string())
+        })?;
+        Ok(Some((state, Version(version))))
+    }
+
+    fn write_shared(
+        &self,
+        state: &SharedState,
+        expected: Option<&Version>,
+    ) -> Result<Version, StoreError> {
+        let cas = expected.map_or(0, |Version(version)| *version);
+        let body = json!({ "options": { "cas": cas }, "data": state });
+        let reply = self.send(
+            Method::POST,
+            self.url("data", &self.settings.path)?,
+            Some(body),
+        )?;
+        if reply.status == StatusCode::BAD_REQUEST && vault_errors(&reply).contains("check-and-set")
+        {
+            return Err(StoreError::Conflict {
+                location: self.location(),
+            });
+        }
+        if !reply.status.is_success() {
+            return Err(self.unexpected(&reply));
+        }
+        serde_json::from_slice::<Value>(&reply.body)
+            .ok()
+            .and_then(|body| body.pointer("/data/version").and_then(Value::as_u64))
+            .map(Version)
+            .ok_or_else(|| StoreError::Corrupt {
+                location: self.location(),
+                why: "the write's answer has no data.version".into(),
+            })
+    }
+}
+
+impl CredentialStore for VaultStore {
+    fn location(&self) -> String {
+        format!(
+            "vault {} {}/data/{}",
+            self.settings.address.as_deref().unwrap_or("(no address)"),
+            self.settings.mount,
+            self.settings.path
+        )
+    }
+
+    fn load(&self) -> Result<Option<Loaded>, StoreError> {
+        Ok(self.read_shared()?.map(|(state, version)| Loaded {
+            record: state.record,
+            version,
+        }))
+    }
+
+    /// Writes the record alone (no shared access token, no lease).
+    fn save(&self, record: &Record, expected: Option<&Version>) -> Result<Version, StoreError> {
+        let state = SharedState {
+            record: record.clone(),
+            access_token: None,
+            token_type: None,
+            expires_at: None,
+            lease_holder: None,
+            lease_until: None,
+        };
+        self.write_shared(&state, expected)
+    }
+
+    /// Deletes every version and the metadata.
+    fn delete(&self) -> Result<bool, StoreError> {
+        let existed = self.read_shared()?.is_some();
+        let reply = self.send(
+            Method::DELETE,
+            self.url("metadata", &self.settings.path)?,
+            None,
+        )?;
+        if !reply.status.is_success() && reply.status != StatusCode::NOT_FOUND {
+            return Err(self.unexpected(&reply));
+        }
+        Ok(existed)
+    }
+
+    fn lock(&self, timeout: Duration) -> Result<Guard, LockError> {
+        // The local lock keeps the processes of one machine apart; the lease, the machines.
+        super::local_lock(&self.lock_file, timeout)
+    }
+
+    fn profiles(&self) -> Result<Vec<String>, StoreError> {
+        let reply = self.send(
+            Method::from_bytes(b"LIST").unwrap_or(Method::GET),
+            self.url("metadata", "amtoken")?,
+            None,
+        )?;
+        if reply.status == StatusCode::NOT_FOUND {
+            return Ok(Vec::new());
+        }
+        if !reply.status.is_success() {
+            return Err(self.unexpected(&reply));
+        }
+        let keys: Vec<String> = serde_json::from_slice::<Value>(&reply.body)
+            .ok()
+            .and_then(|body| body.pointer("/data/keys").cloned())
+            .and_then(|keys| serde_json::from_value(keys).ok())
+            .unwrap_or_default();
+        Ok(keys.into_iter().filter(|key| !key.ends_with('/')).collect())
+    }
+
+    fn shared(&self) -> Option<&dyn SharedStore> {
+        Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::secret::Secret;
+
+    /// The OpenBao dev server of tests/services.sh.
+    fn store(path: &str) -> VaultStore {
+        let settings = VaultSettings {
+            address: std::env::var("AMTOKEN_TEST_VAULT_ADDR").ok(),
+            mount: "secret".into(),
+            path: path.into(),
+            namespace: None,
+            token: std::env::var("AMTOKEN_TEST_VAULT_TOKEN")
+                .ok()
+                .map(Secret::new),
+            timeout: Duration::from_secs(10),
+            cacert: None,
+            verbose: false,
+        };
+        VaultStore::new(
+            settings,
+            std::env::temp_dir().join("amtoken-vault-test.lock"),
+        )
+    }
+
+    fn record(token: &str) -> Record {
+        Record {
+            refresh_token: Secret::new(token),
+            issuer: "https://id.example".into(),
+            client_id: "c".into(),
+            scope: "read".into(),
+            obtained_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    #[ignore = "needs OpenBao: run `bash tests/run`"]
+    fn a_stale_check_and_set_is_refused_and_a_fresh_one_taken() {
+        let path = format!("amtoken/cas-{}", std::process::id());
+        let store = store(&path);
+        let first = store.save(&record("rt-1"), None).unwrap();
+        // Creating again (cas 0) when something is there: refused.
+        assert!(matches!(
+            store.save(&record("rt-x"), None),
+            Err(StoreError::Conflict { .. })
+        ));
+        let second = store.save(&record("rt-2"), Some(&first)).unwrap();
+        assert!(second.number() > first.number());
+        // The first version is stale now.
+        assert!(matches!(
+            store.save(&record("rt-y"), Some(&first)),
+            Err(StoreError::Conflict { .. })
+        ));
+        let loaded = store.load().unwrap().unwrap();
+        assert_eq!(loaded.record.refresh_token.expose(), "rt-2");
+        assert_eq!(loaded.version, second);
+        assert!(store.delete().unwrap());
+        assert!(store.load().unwrap().is_none());
+        assert!(!store.delete().unwrap());
+    }
+}

@@ -1,0 +1,533 @@
+//! Issue 11: a fleet sharing one connection through OpenBao (the dev server of
+//! tests/services.sh). Runners are processes with their own HOME and XDG directories that share
+//! only the Vault path.
+
+use std::collections::BTreeSet;
+use std::io::{Read as _, Write as _};
+use std::process::{Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use httpmock::MockServer;
+
+use crate::provider;
+use crate::util::{Sandbox, outputs};
+
+const IGNORE: &str = "needs OpenBao and the test provider: run `bash tests/run`";
+
+fn vault_addr() -> String {
+    std::env::var("AMTOKEN_TEST_VAULT_ADDR").expect("run with `bash tests/run`")
+}
+
+fn vault_token() -> String {
+    std::env::var("AMTOKEN_TEST_VAULT_TOKEN").expect("run with `bash tests/run`")
+}
+
+/// A fresh Vault path for one test.
+fn unique_path(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("amtoken/{name}-{}-{nanos}", std::process::id())
+}
+
+/// One machine of the fleet: its own home, the shared Vault path.
+struct Runner {
+    sandbox: Sandbox,
+    client: &'static str,
+    path: String,
+}
+
+impl Runner {
+    fn new(client: &'static str, path: &str) -> Self {
+        Runner {
+            sandbox: Sandbox::new(),
+            client,
+            path: path.to_string(),
+        }
+    }
+
+    fn command(&self) -> std::process::Command {
+        let mut command = self.sandbox.std_amtoken();
+        command
+            .env("AMTOKEN_ISSUER", provider::issuer())
+            .env("AMTOKEN_CLIENT_ID", self.client)
+            .env("AMTOKEN_CLIENT_SECRET", provider::secret_of(self.client))
+            .env("AMTOKEN_REDIRECT_URI", provider::REDIRECT_URI)
+            .env("AMTOKEN_STORE", "vault")
+            .env("AMTOKEN_VAULT_ADDR", vault_addr())
+            .env("AMTOKEN_VAULT_PATH", &self.path)
+            .env("VAULT_TOKEN", vault_token())
+            .env_remove("VAULT_ADDR")
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().unwrap()
+    }
+
+    /// `exchange` of a fresh code into the shared secret.
+    fn login(&self) {
+        let callback = provider::authorize(self.client, "s", &[]);
+        let output = self.run(&["exchange", "--code", &callback]);
+        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    }
+}
+
+/// The shared secret's data and version, read as any Vault client would.
+fn read_secret(path: &str) -> Option<(serde_json::Value, u64)> {
+    let response = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/secret/data/{path}", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .send()
+        .unwrap();
+    if response.status() == 404 {
+        return None;
+    }
+    let body: serde_json::Value = response.json().unwrap();
+    let version = body["data"]["metadata"]["version"].as_u64().unwrap();
+    Some((body["data"]["data"].clone(), version))
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_login_on_one_machine_serves_another_and_logout_deletes_the_secret() {
+    let _ = IGNORE;
+    let path = unique_path("basic");
+    let first = Runner::new("amtoken-vault", &path);
+    first.login();
+    let (data, version) = read_secret(&path).unwrap();
+    for field in [
+        "refresh_token",
+        "issuer",
+        "client_id",
+        "scope",
+        "obtained_at",
+        "access_token",
+        "token_type",
+        "expires_at",
+    ] {
+        assert!(
+            data.get(field).is_some(),
+            "the shared secret lacks {field}: {data}"
+        );
+    }
+    assert!(
+        data.get("lease_holder")
+            .is_none_or(serde_json::Value::is_null)
+    );
+
+    // Another machine, nothing local: the shared access token, no refresh.
+    let second = Runner::new("amtoken-vault", &path);
+    let refreshes = provider::grants("amtoken-vault", "refresh_token");
+    let output = second.run(&["token"]);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout.trim(), data["access_token"].as_str().unwrap());
+    assert_eq!(
+        provider::grants("amtoken-vault", "refresh_token"),
+        refreshes
+    );
+
+    let output = second.run(&["status", "--json"]);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(status["store"], "vault");
+    assert_eq!(status["store_version"], version);
+    assert!(status["store_location"].as_str().unwrap().contains(&path));
+    assert!(!stdout.contains(data["refresh_token"].as_str().unwrap()));
+    assert!(!stdout.contains(&vault_token()));
+
+    // A forced refresh on the second machine rotates the shared token.
+    let output = second.run(&["refresh", "--force"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let (rotated, newer) = read_secret(&path).unwrap();
+    assert!(newer > version);
+    assert_ne!(rotated["refresh_token"], data["refresh_token"]);
+
+    let output = first.run(&["logout"]);
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    assert!(read_secret(&path).is_none());
+    let output = second.run(&["status"]);
+    assert_eq!(output.status.code(), Some(4));
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn vault_failures_have_their_exit_codes() {
+    let path = unique_path("failures");
+    let runner = Runner::new("amtoken-post", &path);
+    // Nothing at the path: not logged in.
+    let output = runner.run(&["token"]);
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("not logged in"), "{stderr}");
+
+    // A token Vault refuses: 8, with a hint about the policy, and the token never shown.
+    let output = runner
+        .command()
+        .env("VAULT_TOKEN", "s.not-a-real-token")
+        .args(["status"])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(8), "{stderr}");
+    assert!(
+        stderr.contains("Vault refused the token or the path (HTTP 403"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: check the Vault address and token"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("s.not-a-real-token"));
+
+    // Vault down: 6.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = runner
+        .command()
+        .env("AMTOKEN_VAULT_ADDR", format!("http://127.0.0.1:{port}"))
+        .args(["token"])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("cannot reach vault"), "{stderr}");
+
+    // No address at all: 8, saying which setting is missing.
+    let output = runner
+        .command()
+        .env_remove("AMTOKEN_VAULT_ADDR")
+        .args(["token"])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(8), "{stderr}");
+    assert!(stderr.contains("no Vault address is set"), "{stderr}");
+}
+
+/// Eight runners call `amtoken token` in a loop while the provider's access tokens live two
+/// seconds, across at least 40 expiries: one refresh grant per expiry at the provider (every
+/// token printed is one the provider issued once, no refresh was wasted on a token another
+/// runner had just refreshed: that would be an invalid_grant, the token having rotated).
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn eight_runners_share_one_refresh_per_expiry() {
+    const RUNNERS: usize = 8;
+    const EXPIRIES: u64 = 40;
+    let client = "amtoken-fleet";
+    let path = unique_path("fleet");
+    Runner::new(client, &path).login();
+    let refreshes_before = provider::grants(client, "refresh_token");
+    let errors_before = provider::grants(client, "errors");
+    let stop = Arc::new(AtomicBool::new(false));
+    let printed = Arc::new(Mutex::new(Vec::<(i32, String, String)>::new()));
+    let threads: Vec<_> = (0..RUNNERS)
+        .map(|_| {
+            let runner = Runner::new(client, &path);
+            let stop = stop.clone();
+            let printed = printed.clone();
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let output = runner.run(&["token", "--min-ttl", "1s", "--lock-timeout", "60s"]);
+                    let (stdout, stderr) = outputs(&output);
+                    printed.lock().unwrap().push((
+                        output.status.code().unwrap_or(-1),
+                        stdout.trim().to_string(),
+                        stderr,
+                    ));
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    while provider::grants(client, "refresh_token") - refreshes_before < EXPIRIES
+        && started.elapsed() < Duration::from_secs(240)
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop.store(true, Ordering::SeqCst);
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let refreshes = provider::grants(client, "refresh_token") - refreshes_before;
+    let printed = printed.lock().unwrap();
+    for (code, _, stderr) in printed.iter() {
+        assert_eq!(*code, 0, "{stderr}");
+    }
+    assert!(
+        refreshes >= EXPIRIES,
+        "only {refreshes} expiries in the time allowed"
+    );
+    assert_eq!(
+        provider::grants(client, "errors"),
+        errors_before,
+        "no invalid_grant"
+    );
+    let distinct: BTreeSet<&str> = printed.iter().map(|(_, token, _)| token.as_str()).collect();
+    // The exchange's token may or may not have been printed before it went stale.
+    assert!(
+        distinct.len() as u64 == refreshes || distinct.len() as u64 == refreshes + 1,
+        "{} distinct tokens for {refreshes} refreshes",
+        distinct.len()
+    );
+    // Every printed token is a real one of the provider (they have expired since: leeway).
+    let verifier = Runner::new(client, &path);
+    let jwks = format!(
+        "{}/.well-known/openid-configuration/jwks",
+        provider::issuer()
+    );
+    for token in distinct {
+        let output = verifier.run(&[
+            "decode", "--verify", "--jwks", &jwks, "--leeway", "1h", token,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    }
+    println!(
+        "fleet: {RUNNERS} runners, {} token calls, {refreshes} refreshes in {:.1}s",
+        printed.len(),
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Makes the shared access token stale for `--min-ttl 2h` and waits for the lease of a process
+/// to appear in the secret.
+fn wait_for_lease(path: &str) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (data, _) = read_secret(path).unwrap();
+        if data["lease_holder"].is_string() && !data["lease_holder"].as_str().unwrap().is_empty() {
+            return data;
+        }
+        assert!(Instant::now() < deadline, "no lease was taken: {data}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Sleeps until the lease in `data` has run out.
+fn sleep_past_lease(data: &serde_json::Value) {
+    let until =
+        chrono::DateTime::parse_from_rfc3339(data["lease_until"].as_str().unwrap()).unwrap();
+    let left = until.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    std::thread::sleep(left.to_std().unwrap_or_default() + Duration::from_millis(500));
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_lease_holder_killed_mid_refresh_stalls_the_others_no_longer_than_its_lease() {
+    const CLIENT: &str = "amtoken-lease-killed";
+    let path = unique_path("killed");
+    Runner::new(CLIENT, &path).login();
+    // The holder spends against a token endpoint that never answers in time.
+    let black_hole = MockServer::start();
+    black_hole.mock(|when, then| {
+        when.path("/connect/token");
+        then.status(200).delay(Duration::from_secs(60));
+    });
+    let holder = Runner::new(CLIENT, &path);
+    let mut child = holder
+        .command()
+        .args(["token", "--min-ttl", "2h", "--timeout", "3s"])
+        .env("AMTOKEN_TOKEN_URL", black_hole.url("/connect/token"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_lease(&path);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Another runner with no patience of its own (--lock-timeout 0s) still gets through: it
+    // waits for the dead holder's lease (3s + 10s) and no longer, then refreshes.
+    let before = provider::grants(CLIENT, "refresh_token");
+    let other = Runner::new(CLIENT, &path);
+    let output = other.run(&[
+        "token",
+        "--min-ttl",
+        "2h",
+        "--timeout",
+        "3s",
+        "--lock-timeout",
+        "0s",
+    ]);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(provider::grants(CLIENT, "refresh_token"), before + 1);
+    let (data, _) = read_secret(&path).unwrap();
+    assert_eq!(stdout.trim(), data["access_token"].as_str().unwrap());
+    assert!(
+        data.get("lease_holder")
+            .is_none_or(serde_json::Value::is_null),
+        "{data}"
+    );
+}
+
+/// A token endpoint in front of the provider that forwards one request, then holds the answer
+/// until told to deliver it. Returns its URL, a receiver told when the provider has answered,
+/// and a sender that releases the answer.
+fn holding_proxy() -> (
+    String,
+    std::sync::mpsc::Receiver<()>,
+    std::sync::mpsc::Sender<()>,
+) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/connect/token", listener.local_addr().unwrap());
+    let (answered, answered_rx) = std::sync::mpsc::channel();
+    let (release, release_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut data = Vec::new();
+        let mut buffer = [0u8; 8192];
+        let body = loop {
+            let read = socket.read(&mut buffer).unwrap();
+            data.extend_from_slice(&buffer[..read]);
+            let text = String::from_utf8_lossy(&data).to_string();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length: usize = text[..end]
+                    .lines()
+                    .find_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                if data.len() >= end + 4 + length {
+                    break text[end + 4..].to_string();
+                }
+            }
+        };
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/connect/token", provider::issuer()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .unwrap();
+        let status = response.status();
+        let answer = response.text().unwrap();
+        answered.send(()).unwrap();
+        release_rx.recv().unwrap();
+        let _ = write!(
+            socket,
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+    });
+    (url, answered_rx, release)
+}
+
+fn signal(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// What another machine does while the lease holder is paused.
+enum Meanwhile {
+    /// Takes the expired lease over, but cannot reach the token endpoint (nothing spent).
+    TakesTheLeaseButCannotRefresh,
+    /// A person logs in again: a new refresh token replaces the one the holder spent.
+    LogsInAgain,
+}
+
+/// The lease holder spends the refresh token, then is paused (SIGSTOP) before it hears the
+/// answer, past its lease; another machine acts; the holder is resumed (SIGCONT). Step 5: its
+/// write loses the check-and-set, and it either stores its token as the live one or keeps it
+/// in the rescue file — a token the server issued is never lost.
+fn pause_the_lease_holder(client: &'static str, meanwhile: Meanwhile) -> (Runner, Output) {
+    let path = unique_path("paused");
+    Runner::new(client, &path).login();
+    let (proxy, answered, release) = holding_proxy();
+    let holder = Runner::new(client, &path);
+    let child = holder
+        .command()
+        .args(["token", "--min-ttl", "2h", "--timeout", "3s"])
+        .env("AMTOKEN_TOKEN_URL", &proxy)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    answered.recv_timeout(Duration::from_secs(20)).unwrap();
+    signal(&child, "-STOP");
+    release.send(()).unwrap();
+    let leased = wait_for_lease(&path);
+    sleep_past_lease(&leased);
+    let other = Runner::new(client, &path);
+    match meanwhile {
+        Meanwhile::TakesTheLeaseButCannotRefresh => {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let output = other
+                .command()
+                .args(["token", "--min-ttl", "2h"])
+                .env(
+                    "AMTOKEN_TOKEN_URL",
+                    format!("http://127.0.0.1:{port}/connect/token"),
+                )
+                .output()
+                .unwrap();
+            let (_, stderr) = outputs(&output);
+            assert_eq!(output.status.code(), Some(6), "{stderr}");
+            assert!(stderr.contains("cannot connect"), "{stderr}");
+        }
+        Meanwhile::LogsInAgain => other.login(),
+    }
+    signal(&child, "-CONT");
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let (data, _) = read_secret(&path).unwrap();
+    let printed = outputs(&output).0;
+    match meanwhile {
+        // The secret still held the spent token: the holder's successor is the live one.
+        Meanwhile::TakesTheLeaseButCannotRefresh => {
+            assert_eq!(data["access_token"].as_str(), Some(printed.trim()));
+            let output = other.run(&["refresh", "--force"]);
+            assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+        }
+        // The secret moved on: the holder's token waits in the rescue file.
+        Meanwhile::LogsInAgain => {
+            assert_ne!(data["access_token"].as_str(), Some(printed.trim()));
+            assert!(outputs(&output).1.contains("saved to the rescue file"));
+        }
+    }
+    (holder, output)
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_lease_holder_paused_past_its_lease_stores_its_token_when_nobody_replaced_it() {
+    let (holder, _) = pause_the_lease_holder(
+        "amtoken-lease-paused",
+        Meanwhile::TakesTheLeaseButCannotRefresh,
+    );
+    assert!(
+        !holder
+            .sandbox
+            .path("data/amtoken/default.rescue.json")
+            .exists()
+    );
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_lease_holder_paused_past_its_lease_rescues_its_token_when_a_login_replaced_it() {
+    let (holder, _) = pause_the_lease_holder("amtoken-lease-rescued", Meanwhile::LogsInAgain);
+    let rescued = crate::util::read_json(&holder.sandbox.path("data/amtoken/default.rescue.json"));
+    assert!(rescued["refresh_token"].is_string());
+    assert_eq!(
+        crate::util::mode(&holder.sandbox.path("data/amtoken/default.rescue.json")),
+        0o600
+    );
+}
