@@ -142,9 +142,9 @@ fn no_keychain_service_is_exit_8_with_a_hint_never_a_silent_fallback() {
 }
 
 #[test]
-fn a_rotated_token_the_keychain_refuses_goes_to_the_rescue_file() {
+fn without_a_keychain_exchange_refuses_before_the_code_is_spent() {
     let server = MockServer::start();
-    token_endpoint(&server, "rt-must-not-be-lost");
+    let endpoint = token_endpoint(&server, "rt-never-issued");
     let sandbox = Sandbox::new();
     let mut command = sandbox.amtoken_for(&server.base_url());
     without_dbus(&mut command, &sandbox);
@@ -161,16 +161,9 @@ fn a_rotated_token_the_keychain_refuses_goes_to_the_rescue_file() {
     let (stdout, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(8), "{stderr}");
     assert_eq!(stdout, "");
-    let rescue = sandbox.path("data/amtoken/default.rescue.json");
-    assert!(
-        stderr.contains(&rescue.display().to_string()),
-        "names the rescue file: {stderr}"
-    );
-    assert_no_secret(&output, &["rt-must-not-be-lost"]);
-    assert_eq!(mode(&rescue), 0o600);
-    let record = read_json(&rescue);
-    assert_eq!(record["refresh_token"], "rt-must-not-be-lost");
-    assert_eq!(record["issuer"], server.base_url());
+    assert!(stderr.contains("the keychain is not available"), "{stderr}");
+    endpoint.assert_calls(0);
+    assert!(!sandbox.path("data").exists(), "no fall-back to files");
 }
 
 #[test]
