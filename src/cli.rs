@@ -6,12 +6,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 /// OAuth 2.0 tokens for the ApprovalMax public API.
 ///
-/// Exchanges authorization codes, keeps the rotating refresh token in the OS keychain, hands
-/// valid access tokens to scripts and decodes JWTs.
+/// Logs in, keeps the rotating refresh token in the OS keychain (or in a Vault secret a fleet
+/// shares), hands valid access tokens to scripts, calls the API, and decodes and verifies JWTs.
 #[derive(Debug, Parser)]
 #[command(
     name = "amtoken",
@@ -506,6 +506,63 @@ pub enum ClientAuth {
     Basic,
 }
 
+/// Parses the process's arguments, or exits as clap does (usage errors 2, `--help` 0).
+///
+/// `amtoken token` and `amtoken header` are the hot path of scripts: for them a command tree
+/// with only those two subcommands is parsed, which skips building (and copying the global
+/// flags into) the other subcommands. Anything else, and any error or help request, takes the
+/// full tree, so what users see is always the same.
+pub fn parse() -> Cli {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(cli) = parse_hot_path(&args) {
+        return cli;
+    }
+    let mut command = Cli::command();
+    let cli = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| {
+            let cli = Cli::from_arg_matches(&matches);
+            // Freeing the matches and the tree costs more than the rest of a cached `token`;
+            // the process is about to end.
+            std::mem::forget(matches);
+            cli
+        })
+        .unwrap_or_else(|error| error.format(&mut command).exit());
+    std::mem::forget(command);
+    cli
+}
+
+fn parse_hot_path(args: &[std::ffi::OsString]) -> Option<Cli> {
+    // A cheap look first: the mini tree refuses every other subcommand anyway.
+    if !args
+        .iter()
+        .skip(1)
+        .any(|arg| arg == "token" || arg == "header")
+    {
+        return None;
+    }
+    let mut command = GlobalArgs::augment_args(clap::Command::new("amtoken"))
+        .subcommand(TokenArgs::augment_args(clap::Command::new("token")))
+        .subcommand(TokenArgs::augment_args(clap::Command::new("header")))
+        .disable_help_flag(true)
+        .disable_help_subcommand(true);
+    let matches = command.try_get_matches_from_mut(args).ok()?;
+    let global = GlobalArgs::from_arg_matches(&matches).ok()?;
+    let (name, sub_matches) = matches.subcommand()?;
+    let header = name == "header";
+    let token = TokenArgs::from_arg_matches(sub_matches).ok()?;
+    std::mem::forget(matches);
+    std::mem::forget(command);
+    Some(Cli {
+        global,
+        command: if header {
+            Command::Header(token)
+        } else {
+            Command::Token(token)
+        },
+    })
+}
+
 /// The longest duration any flag takes: beyond it a deadline is no longer a deadline, and far
 /// beyond it the clock overflows.
 pub const MAX_DURATION: Duration = Duration::from_secs(7 * 86_400);
@@ -537,6 +594,42 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_hot_path_parses_token_and_header_as_the_full_tree_does() {
+        let cases: [&[&str]; 6] = [
+            &["amtoken", "token"],
+            &["amtoken", "header", "--min-ttl", "90s"],
+            &[
+                "amtoken",
+                "-p",
+                "ci",
+                "token",
+                "-o",
+                "json",
+                "--timeout",
+                "2m",
+            ],
+            &["amtoken", "token", "--store", "file", "--profile", "x"],
+            &["amtoken", "--color", "never", "header", "-o", "env"],
+            &["amtoken", "token", "--client-id", "c", "-v"],
+        ];
+        for argv in cases {
+            let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+            let fast = parse_hot_path(&args).unwrap_or_else(|| panic!("{argv:?}"));
+            let full = Cli::try_parse_from(argv).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{argv:?}");
+        }
+        for argv in [
+            &["amtoken", "token", "--help"][..],
+            &["amtoken", "token", "--bogus"],
+            &["amtoken", "status"],
+            &["amtoken", "--version"],
+        ] {
+            let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+            assert!(parse_hot_path(&args).is_none(), "{argv:?}");
+        }
     }
 
     #[test]
