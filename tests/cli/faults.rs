@@ -138,23 +138,3 @@ fn a_lost_answer_says_the_token_may_be_spent_and_is_never_resent() {
         );
     }
 }
-
-#[test]
-fn a_refused_connection_sent_nothing_and_says_nothing_of_spending() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let issuer = format!("http://127.0.0.1:{port}");
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &issuer, REFRESH_TOKEN);
-    let output = sandbox
-        .amtoken_for(&issuer)
-        .arg("refresh")
-        .output()
-        .unwrap();
-    let (_, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(6), "{stderr}");
-    assert!(!stderr.contains("may have been spent"), "{stderr}");
-}

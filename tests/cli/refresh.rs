@@ -427,6 +427,8 @@ fn a_connection_refused_is_exit_6_and_touches_nothing() {
         stderr.contains("cannot connect to http://127.0.0.1:"),
         "{stderr}"
     );
+    // Nothing was sent, so nothing can have been spent (issue 9).
+    assert!(!stderr.contains("may have been spent"), "{stderr}");
     assert_eq!(sandbox.stored_refresh_token("default"), REFRESH_TOKEN);
 }
 
