@@ -49,6 +49,8 @@ done
 AMTOKEN_TEST_API_URL=$(sed -E 's/.*"api":"([^"]+)".*/\1/' "$work/api.json")
 export AMTOKEN_TEST_API_URL
 # An OpenBao dev server on loopback (KV version 2 at secret/, in memory), for --store vault.
+# pip puts `bao` among Python's scripts, which need not be on PATH.
+command -v bao >/dev/null || PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
 bao_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 AMTOKEN_TEST_VAULT_TOKEN=$(python3 -c 'import secrets; print("test-" + secrets.token_hex(12))')
 bao server -dev -dev-root-token-id="$AMTOKEN_TEST_VAULT_TOKEN" \
