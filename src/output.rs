@@ -45,34 +45,34 @@ pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
-/// A progress line on stderr for a long walk, shown only when stderr is a terminal.
+/// A progress line on stderr for a long walk, shown only when stderr is a terminal: one line,
+/// rewritten in place (`\r`, erase to the end), cleared when the walk ends.
 pub struct Progress {
-    bar: Option<indicatif::ProgressBar>,
+    terminal: bool,
 }
 
 impl Progress {
-    /// Starts the spinner, on a terminal only.
+    /// Starts it, on a terminal only.
     pub fn start() -> Self {
-        let bar = io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
-        Progress { bar }
+        Progress {
+            terminal: io::stderr().is_terminal(),
+        }
     }
 
     /// Says how far the walk is.
     pub fn update(&self, message: String) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(message);
+        if self.terminal {
+            let mut stderr = io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[2Kamtoken: {message}");
+            let _ = stderr.flush();
         }
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if self.terminal {
+            let _ = write!(io::stderr().lock(), "\r\x1b[2K");
         }
     }
 }
