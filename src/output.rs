@@ -46,7 +46,8 @@ pub fn stdout_is_terminal() -> bool {
 }
 
 /// A progress line on stderr for a long walk, shown only when stderr is a terminal: one line,
-/// rewritten in place (`\r`, erase to the end), cleared when the walk ends.
+/// rewritten in place (`\r`, erase to the end), cleared when the walk ends. (Written here
+/// rather than with indicatif, which links libm: one more library loaded at every start.)
 pub struct Progress {
     terminal: bool,
 }
