@@ -3,12 +3,13 @@
 # Needs the nightly toolchain (installed on the project's machines) and cargo-fuzz (installed
 # from crates.io when missing). The committed seeds in tests/fuzz/corpus are read, never
 # written: the growing corpus lives in tests/fuzz/target/corpus, crashes in tests/fuzz/artifacts.
-# Usage: bash tests/fuzz/run.sh [SECONDS-PER-TARGET]   (default 120)
+# Usage: bash tests/fuzz/run.sh [SECONDS-PER-TARGET [TARGET...]]   (default 120, every target)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 seconds=${1:-120}
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 targets=(jwt token_response callback config jwks)
+(($# > 1)) && targets=("${@:2}")
 cargo +nightly fuzz build --fuzz-dir . -O
 printf '%-16s %14s %10s %8s\n' target executions exec/s crashes
 for target in "${targets[@]}"; do
