@@ -508,10 +508,10 @@ pub enum ClientAuth {
 
 /// Parses the process's arguments, or exits as clap does (usage errors 2, `--help` 0).
 ///
-/// `amtoken token` and `amtoken header` are the hot path of scripts: for them a command tree
-/// with only those two subcommands is parsed, which skips building (and copying the global
-/// flags into) the other subcommands. Anything else, and any error or help request, takes the
-/// full tree, so what users see is always the same.
+/// `amtoken token`, `header` and `decode` are what scripts run most: for them a command tree
+/// with only those subcommands is parsed, which skips building (and copying the global flags
+/// into) the others. Anything else, and any error or help request, takes the full tree, so
+/// what users see is always the same.
 pub fn parse() -> Cli {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Some(cli) = parse_hot_path(&args) {
@@ -533,33 +533,34 @@ pub fn parse() -> Cli {
 }
 
 fn parse_hot_path(args: &[std::ffi::OsString]) -> Option<Cli> {
-    // A cheap look first: the mini tree refuses every other subcommand anyway.
+    const HOT: [&str; 3] = ["token", "header", "decode"];
+    // A cheap look first: the small tree refuses every other subcommand anyway.
     if !args
         .iter()
         .skip(1)
-        .any(|arg| arg == "token" || arg == "header")
+        .any(|arg| HOT.iter().any(|hot| arg == hot))
     {
         return None;
     }
     let mut command = GlobalArgs::augment_args(clap::Command::new("amtoken"))
         .subcommand(TokenArgs::augment_args(clap::Command::new("token")))
         .subcommand(TokenArgs::augment_args(clap::Command::new("header")))
+        .subcommand(DecodeArgs::augment_args(clap::Command::new("decode")))
         .disable_help_flag(true)
         .disable_help_subcommand(true);
     let matches = command.try_get_matches_from_mut(args).ok()?;
     let global = GlobalArgs::from_arg_matches(&matches).ok()?;
-    let (name, sub_matches) = matches.subcommand()?;
-    let header = name == "header";
-    let token = TokenArgs::from_arg_matches(sub_matches).ok()?;
+    let parsed = match matches.subcommand()? {
+        ("token", sub) => Command::Token(TokenArgs::from_arg_matches(sub).ok()?),
+        ("header", sub) => Command::Header(TokenArgs::from_arg_matches(sub).ok()?),
+        ("decode", sub) => Command::Decode(DecodeArgs::from_arg_matches(sub).ok()?),
+        _ => return None,
+    };
     std::mem::forget(matches);
     std::mem::forget(command);
     Some(Cli {
         global,
-        command: if header {
-            Command::Header(token)
-        } else {
-            Command::Token(token)
-        },
+        command: parsed,
     })
 }
 
@@ -597,7 +598,19 @@ mod tests {
 
     #[test]
     fn the_hot_path_parses_token_and_header_as_the_full_tree_does() {
-        let cases: [&[&str]; 6] = [
+        let cases: [&[&str]; 9] = [
+            &["amtoken", "decode", "--json", "a.b.c"],
+            &["amtoken", "decode", "token"],
+            &[
+                "amtoken",
+                "--issuer",
+                "https://x",
+                "decode",
+                "--verify",
+                "--leeway",
+                "5m",
+                "-",
+            ],
             &["amtoken", "token"],
             &["amtoken", "header", "--min-ttl", "90s"],
             &[
@@ -625,6 +638,8 @@ mod tests {
             &["amtoken", "token", "--bogus"],
             &["amtoken", "status"],
             &["amtoken", "--version"],
+            &["amtoken", "decode", "--json", "--claim", "sub", "x"],
+            &["amtoken", "-p", "token", "status"],
         ] {
             let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
             assert!(parse_hot_path(&args).is_none(), "{argv:?}");
