@@ -314,7 +314,7 @@ impl From<StoreError> for Error {
             Some("unlock the keychain, or keep tokens in a 0600 file with --store file")
         } else if error.is_refused() {
             Some(
-                "check the Vault address and token, and that the token's policy grants read, create and update on {mount}/data/{path} (and delete on {mount}/metadata/{path} for logout)",
+                "check the Vault address and token, and that the token's policy grants read, create and update on the secret's data path (and delete on its metadata path, for logout)",
             )
         } else {
             None

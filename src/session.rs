@@ -31,8 +31,11 @@ mod keys;
 pub use api_call::RetryPolicy;
 pub use keys::{Revocation, Verification, VerifyOptions};
 
-/// What to do when there is no usable refresh token.
+/// What to do when the stored refresh token is dead.
 pub const REAUTHORIZE: &str = "authorize again with `amtoken login`";
+/// What to do when nothing is stored yet.
+pub const LOG_IN: &str =
+    "log in with `amtoken login` (or `amtoken authorize-url`, then `amtoken exchange`)";
 
 /// Which cached token will do.
 #[derive(Debug, Clone, Copy)]
@@ -509,7 +512,7 @@ impl<'a> Session<'a> {
                     self.store.location()
                 ),
             )
-            .hint(REAUTHORIZE));
+            .hint(LOG_IN));
         };
         let record = Record {
             refresh_token: seed.clone(),

@@ -70,7 +70,7 @@ fn not_usable(settings: &Settings, all: bool, reports: &[StatusReport]) -> Error
             Session::open(settings).store_location()
         ),
     };
-    Error::msg(Kind::NotLoggedIn, message).hint(session::REAUTHORIZE)
+    Error::msg(Kind::NotLoggedIn, message).hint(session::LOG_IN)
 }
 
 /// Profiles named in the config file, kept in the store, or cached.

@@ -50,7 +50,7 @@ impl Session<'_> {
                         self.store.location()
                     ),
                 )
-                .hint(super::REAUTHORIZE));
+                .hint(super::LOG_IN));
             };
             if let Some(mismatch) = self.mismatch(&state.record.issuer, &state.record.client_id) {
                 return Err(Error::msg(

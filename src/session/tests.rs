@@ -147,7 +147,12 @@ fn nothing_stored_and_nothing_configured_is_not_logged_in() {
             "{}",
             error.message()
         );
-        assert!(error.hint_text().unwrap().contains("amtoken login"));
+        assert!(
+            error
+                .hint_text()
+                .unwrap()
+                .starts_with("log in with `amtoken login`")
+        );
     }
 }
 

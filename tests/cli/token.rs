@@ -212,7 +212,7 @@ fn a_failing_token_prints_one_line_and_nothing_on_stdout() {
             .lines()
             .nth(1)
             .unwrap()
-            .starts_with("hint: authorize again")
+            .starts_with("hint: log in with `amtoken login`")
     );
 }
 
