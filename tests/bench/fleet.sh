@@ -33,4 +33,4 @@ for r in results:
 print(f"\nadded by reading the shared secret: {(results[1]['median'] - results[0]['median']) * 1e3:.2f} ms")
 PY
 cd "$root"
-cargo test --quiet --release --locked --test cli eight_runners -- --ignored --nocapture 2>&1 | grep '^fleet:'
+cargo test --quiet --locked --test cli eight_runners -- --ignored --nocapture 2>&1 | grep "^fleet:"
