@@ -1,7 +1,6 @@
 //! Everything that reaches the terminal: the colour decision, stdout writes that survive a
 //! closed pipe, warnings, notes and the error line on stderr, pretty (optionally coloured) JSON
 //! and time formatting. The only module allowed to print.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{self, IsTerminal as _, Write as _};
 

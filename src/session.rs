@@ -46,8 +46,6 @@ pub enum Freshness<'a> {
     Forced,
     /// Any unexpired one but this, which a server refused: N processes that all saw it
     /// refused cause one refresh, not N.
-    // The 401-refresh-retry of `amtoken api` (issue 10) is its first user.
-    #[allow(dead_code)]
     Except(&'a Secret),
 }
 
