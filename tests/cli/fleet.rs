@@ -423,9 +423,16 @@ fn holding_proxy() -> (
     (url, answered_rx, release)
 }
 
+/// Sends `signal` (`-STOP`, `-CONT`) with the shell's own `kill`: no package needed.
 fn signal(child: &std::process::Child, signal: &str) {
-    let status = std::process::Command::new("kill")
-        .args([signal, &child.id().to_string()])
+    let status = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "kill \"$1\" \"$2\"",
+            "sh",
+            signal,
+            &child.id().to_string(),
+        ])
         .status()
         .unwrap();
     assert!(status.success());
