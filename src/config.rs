@@ -305,7 +305,8 @@ impl Settings {
                 mount: self.vault.mount.clone(),
                 path: self.vault.path.clone(),
                 namespace: self.vault.namespace.clone(),
-                token: vault_token(),
+                // Read only for Vault: no file read on the other stores' hot path.
+                token: (self.store == Backend::Vault).then(vault_token).flatten(),
                 timeout: self.timeout,
                 cacert: self.cacert.clone().or_else(|| self.vault.cacert.clone()),
                 verbose: self.verbose,

@@ -27,25 +27,26 @@ export AMTOKEN_TEST_KEYRING=1
 # Where that keyring lives, so a test can lock it and unlock it again with the password.
 export AMTOKEN_TEST_KEYRING_HOME="$work/keyring-home"
 
+# await PID NAME: waits for $work/NAME.json, which the server PID writes once it listens.
+await() {
+  for _ in $(seq 300); do
+    [[ -s $work/$2.json ]] && return
+    kill -0 "$1" 2>/dev/null || { cat "$work/$2.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "tests/services.sh: $2 did not start" >&2
+  exit 1
+}
+
 node tests/oidc/server.mjs "$work/provider.json" 2>"$work/provider.log" &
 provider=$!
-for _ in $(seq 300); do
-  [[ -s $work/provider.json ]] && break
-  kill -0 "$provider" 2>/dev/null || { cat "$work/provider.log" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s $work/provider.json ]] || { echo "tests/services.sh: the provider did not start" >&2; exit 1; }
+await "$provider" provider
 AMTOKEN_TEST_ISSUER=$(sed -E 's/.*"issuer":"([^"]+)".*/\1/' "$work/provider.json")
 export AMTOKEN_TEST_ISSUER
 
 node tests/oidc/api.mjs "$AMTOKEN_TEST_ISSUER" "$work/api.json" 2>"$work/api.log" &
 api=$!
-for _ in $(seq 300); do
-  [[ -s $work/api.json ]] && break
-  kill -0 "$api" 2>/dev/null || { cat "$work/api.log" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s $work/api.json ]] || { echo "tests/services.sh: the API stand-in did not start" >&2; exit 1; }
+await "$api" api
 AMTOKEN_TEST_API_URL=$(sed -E 's/.*"api":"([^"]+)".*/\1/' "$work/api.json")
 export AMTOKEN_TEST_API_URL
 # An OpenBao dev server on loopback (KV version 2 at secret/, in memory), for --store vault.

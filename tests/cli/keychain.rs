@@ -18,6 +18,16 @@ fn secret_tool_lookup(profile: &str) -> Option<serde_json::Value> {
         .then(|| serde_json::from_slice(&output.stdout).expect("the keychain secret is JSON"))
 }
 
+/// `amtoken` as the provider's client `amtoken-post`, keeping `profile` in the test keychain.
+fn run_in_keychain(sandbox: &Sandbox, profile: &str, args: &[&str]) -> std::process::Output {
+    provider::amtoken(sandbox, "amtoken-post")
+        .env("AMTOKEN_STORE", "keyring")
+        .env("AMTOKEN_PROFILE", profile)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// `amtoken` with no D-Bus session bus to find: no keychain service at all.
 fn without_dbus(command: &mut assert_cmd::Command, sandbox: &Sandbox) {
     command
@@ -39,14 +49,7 @@ fn the_keychain_stores_rotates_and_shows_the_record_to_other_programs() {
     let _keychain = crate::util::keychain_exclusive();
     let profile = format!("keychain-{}", std::process::id());
     let sandbox = Sandbox::new();
-    let run = |args: &[&str]| {
-        provider::amtoken(&sandbox, "amtoken-post")
-            .env("AMTOKEN_STORE", "keyring")
-            .env("AMTOKEN_PROFILE", &profile)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run_in_keychain(&sandbox, &profile, args);
     let callback = provider::authorize("amtoken-post", "s", &[]);
     let output = run(&["exchange", "--code", &callback]);
     assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
@@ -227,14 +230,7 @@ fn a_locked_keychain_is_exit_8_with_a_hint_and_nothing_is_lost() {
     let _keychain = crate::util::keychain_exclusive();
     let profile = format!("locked-{}", std::process::id());
     let sandbox = Sandbox::new();
-    let run = |args: &[&str]| {
-        provider::amtoken(&sandbox, "amtoken-post")
-            .env("AMTOKEN_STORE", "keyring")
-            .env("AMTOKEN_PROFILE", &profile)
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| run_in_keychain(&sandbox, &profile, args);
     let callback = provider::authorize("amtoken-post", "s", &[]);
     let output = run(&["exchange", "--code", &callback]);
     assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
