@@ -3,10 +3,16 @@
 # Needs the nightly toolchain (installed on the project's machines) and cargo-fuzz (installed
 # from crates.io when missing). The committed seeds in tests/fuzz/corpus are read, never
 # written: the growing corpus lives in tests/fuzz/target/corpus, crashes in tests/fuzz/artifacts.
-# Usage: bash tests/fuzz/run.sh [SECONDS-PER-TARGET [TARGET...]]   (default 120, every target)
+# Usage: bash tests/fuzz/run.sh [SECONDS-PER-TARGET | --runs EXECUTIONS-PER-TARGET] [TARGET...]
+# (default 120 seconds, every target). A run bounded by --runs can be paused (SIGSTOP) and
+# resumed without changing what it does, e.g. while a benchmark needs the machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-seconds=${1:-120}
+limit=(-max_total_time="${1:-120}")
+if [[ ${1:-} == --runs ]]; then
+  limit=(-runs="$2")
+  shift
+fi
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 targets=(jwt token_response callback config jwks)
 (($# > 1)) && targets=("${@:2}")
@@ -17,7 +23,7 @@ for target in "${targets[@]}"; do
   log=$(mktemp)
   status=0
   cargo +nightly fuzz run --fuzz-dir . -O "$target" "target/corpus/$target" "corpus/$target" -- \
-    -max_total_time="$seconds" -print_final_stats=1 >"$log" 2>&1 || status=$?
+    "${limit[@]}" -print_final_stats=1 >"$log" 2>&1 || status=$?
   runs=$(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
   rate=$(grep -aEo 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1 || true)
   crashes=$(find "artifacts/$target" -type f | wc -l)
