@@ -1,13 +1,38 @@
 //! Link options for the `amtoken` binary only.
 
+use std::path::Path;
+use std::process::Command;
+
 fn main() {
     let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     let target_env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    // Pack the ~5,700 relative relocations of a position-independent executable (DT_RELR):
-    // the loader applies them in a fraction of the time, and the binary stays PIE (ASLR).
-    // GNU ld 2.38 and glibc 2.36 have it; tests/bench/compare.sh measures the difference.
     if target_os == "linux" && target_env == "gnu" {
+        // Pack the ~5,700 relative relocations of a position-independent executable (DT_RELR):
+        // the loader applies them in a fraction of the time, and the binary stays PIE (ASLR).
+        // GNU ld 2.38, lld and glibc 2.36 have it.
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+        // Link GCC's unwinder statically, as `gcc -static-libgcc` does: with panic=abort it only
+        // ever prints a backtrace, and without libgcc_s.so.1 the loader maps one library fewer
+        // and its start-up code (CPU feature probing) never runs. Without the archive, the
+        // usual dynamic libgcc_s is linked.
+        if let Some(directory) = static_unwinder_directory() {
+            println!("cargo:rustc-link-search=native={}", directory.display());
+            println!("cargo:rustc-link-lib=static=gcc_eh");
+        }
     }
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// The directory of the C compiler's `libgcc_eh.a`, when it has one.
+fn static_unwinder_directory() -> Option<std::path::PathBuf> {
+    let output = Command::new("cc")
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .ok()?;
+    let printed = String::from_utf8(output.stdout).ok()?;
+    // Without the archive the compiler prints the bare name back.
+    let archive = Path::new(printed.trim());
+    (output.status.success() && archive.is_absolute() && archive.is_file())
+        .then(|| archive.parent().map(Path::to_path_buf))
+        .flatten()
 }

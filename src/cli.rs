@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
+mod hot_path;
+
 /// OAuth 2.0 tokens for the ApprovalMax public API.
 ///
 /// Logs in, keeps the rotating refresh token in the OS keychain (or in a Vault secret a fleet
@@ -508,13 +510,12 @@ pub enum ClientAuth {
 
 /// Parses the process's arguments, or exits as clap does (usage errors 2, `--help` 0).
 ///
-/// `amtoken token`, `header` and `decode` are what scripts run most: for them a command tree
-/// with only those subcommands is parsed, which skips building (and copying the global flags
-/// into) the others. Anything else, and any error or help request, takes the full tree, so
-/// what users see is always the same.
+/// `amtoken token`, `header` and `decode` are what scripts run most: a plain command line of
+/// theirs is read by [`hot_path`] without building clap's tree. Anything else, and anything
+/// unusual, takes clap, so that what users see is always the same.
 pub fn parse() -> Cli {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if let Some(cli) = parse_hot_path(&args) {
+    if let Some(cli) = hot_path::parse(&args) {
         return cli;
     }
     let mut command = Cli::command();
@@ -522,7 +523,7 @@ pub fn parse() -> Cli {
         .try_get_matches_from_mut(&args)
         .and_then(|matches| {
             let cli = Cli::from_arg_matches(&matches);
-            // Freeing the matches and the tree costs more than the rest of a cached `token`;
+            // Freeing the matches and the tree costs more than the rest of a quick command;
             // the process is about to end.
             std::mem::forget(matches);
             cli
@@ -530,38 +531,6 @@ pub fn parse() -> Cli {
         .unwrap_or_else(|error| error.format(&mut command).exit());
     std::mem::forget(command);
     cli
-}
-
-fn parse_hot_path(args: &[std::ffi::OsString]) -> Option<Cli> {
-    const HOT: [&str; 3] = ["token", "header", "decode"];
-    // A cheap look first: the small tree refuses every other subcommand anyway.
-    if !args
-        .iter()
-        .skip(1)
-        .any(|arg| HOT.iter().any(|hot| arg == hot))
-    {
-        return None;
-    }
-    let mut command = GlobalArgs::augment_args(clap::Command::new("amtoken"))
-        .subcommand(TokenArgs::augment_args(clap::Command::new("token")))
-        .subcommand(TokenArgs::augment_args(clap::Command::new("header")))
-        .subcommand(DecodeArgs::augment_args(clap::Command::new("decode")))
-        .disable_help_flag(true)
-        .disable_help_subcommand(true);
-    let matches = command.try_get_matches_from_mut(args).ok()?;
-    let global = GlobalArgs::from_arg_matches(&matches).ok()?;
-    let parsed = match matches.subcommand()? {
-        ("token", sub) => Command::Token(TokenArgs::from_arg_matches(sub).ok()?),
-        ("header", sub) => Command::Header(TokenArgs::from_arg_matches(sub).ok()?),
-        ("decode", sub) => Command::Decode(DecodeArgs::from_arg_matches(sub).ok()?),
-        _ => return None,
-    };
-    std::mem::forget(matches);
-    std::mem::forget(command);
-    Some(Cli {
-        global,
-        command: parsed,
-    })
 }
 
 /// The longest duration any flag takes: beyond it a deadline is no longer a deadline, and far
@@ -594,56 +563,6 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn the_hot_path_parses_token_and_header_as_the_full_tree_does() {
-        let cases: [&[&str]; 9] = [
-            &["amtoken", "decode", "--json", "a.b.c"],
-            &["amtoken", "decode", "token"],
-            &[
-                "amtoken",
-                "--issuer",
-                "https://x",
-                "decode",
-                "--verify",
-                "--leeway",
-                "5m",
-                "-",
-            ],
-            &["amtoken", "token"],
-            &["amtoken", "header", "--min-ttl", "90s"],
-            &[
-                "amtoken",
-                "-p",
-                "ci",
-                "token",
-                "-o",
-                "json",
-                "--timeout",
-                "2m",
-            ],
-            &["amtoken", "token", "--store", "file", "--profile", "x"],
-            &["amtoken", "--color", "never", "header", "-o", "env"],
-            &["amtoken", "token", "--client-id", "c", "-v"],
-        ];
-        for argv in cases {
-            let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
-            let fast = parse_hot_path(&args).unwrap_or_else(|| panic!("{argv:?}"));
-            let full = Cli::try_parse_from(argv).unwrap();
-            assert_eq!(format!("{fast:?}"), format!("{full:?}"), "{argv:?}");
-        }
-        for argv in [
-            &["amtoken", "token", "--help"][..],
-            &["amtoken", "token", "--bogus"],
-            &["amtoken", "status"],
-            &["amtoken", "--version"],
-            &["amtoken", "decode", "--json", "--claim", "sub", "x"],
-            &["amtoken", "-p", "token", "status"],
-        ] {
-            let args: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
-            assert!(parse_hot_path(&args).is_none(), "{argv:?}");
-        }
     }
 
     #[test]
