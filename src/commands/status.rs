@@ -22,7 +22,7 @@ const OLD_REFRESH_TOKEN_DAYS: i64 = 25;
 pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
     let now = Utc::now();
     let reports = if args.all {
-        all_profiles(settings)?
+        all_profiles(settings)
             .into_iter()
             .map(|profile| profile_status(&settings.for_profile(&profile)?, now))
             .collect::<Result<Vec<_>>>()?
@@ -73,17 +73,29 @@ fn not_usable(settings: &Settings, all: bool, reports: &[StatusReport]) -> Error
     Error::msg(Kind::NotLoggedIn, message).hint(session::LOG_IN)
 }
 
-/// Profiles named in the config file, kept in the store, or cached.
-fn all_profiles(settings: &Settings) -> Result<Vec<String>> {
+/// Profiles named in the config file, kept in the store, or cached. A store that may not be
+/// listed (a Vault policy without `list`) leaves the others and the selected profile, with a
+/// warning; each is then read on its own.
+fn all_profiles(settings: &Settings) -> Vec<String> {
     let mut profiles: BTreeSet<String> = settings.config_profiles().map(str::to_string).collect();
-    profiles.extend(Session::open(settings).stored_profiles()?);
+    match Session::open(settings).stored_profiles() {
+        Ok(stored) => profiles.extend(stored),
+        Err(error) => {
+            output::warn(format_args!(
+                "{}; showing the profiles of the config file and the cache, and {:?}",
+                error.message(),
+                settings.profile
+            ));
+            profiles.insert(settings.profile.clone());
+        }
+    }
     if let Ok(entries) = std::fs::read_dir(settings.paths.cache_dir()) {
         profiles.extend(entries.filter_map(|entry| {
             let name = entry.ok()?.file_name().into_string().ok()?;
             name.strip_suffix(".json").map(str::to_string)
         }));
     }
-    Ok(profiles.into_iter().collect())
+    profiles.into_iter().collect()
 }
 
 /// The `status --json` object. Field names are a public interface: see the README.

@@ -214,6 +214,67 @@ fn vault_failures_have_their_exit_codes() {
     assert!(stderr.contains("no Vault address is set"), "{stderr}");
 }
 
+/// A Vault token whose policy reads and writes `path` only: no `list` anywhere.
+fn token_for_one_path(path: &str) -> String {
+    let client = reqwest::blocking::Client::new();
+    let policy = format!(
+        "path \"secret/data/{path}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\n\
+         path \"secret/metadata/{path}\" {{ capabilities = [\"read\", \"delete\"] }}"
+    );
+    let name = path.replace('/', "-");
+    let response = client
+        .put(format!("{}/v1/sys/policies/acl/{name}", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&serde_json::json!({ "policy": policy }))
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().unwrap()
+    );
+    let created: serde_json::Value = client
+        .post(format!("{}/v1/auth/token/create", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&serde_json::json!({ "policies": [name], "ttl": "10m" }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    created["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn status_all_with_a_policy_that_may_not_list_shows_the_profile_it_may_read() {
+    let path = unique_path("no-list");
+    let runner = Runner::new("amtoken-post", &path);
+    runner.login();
+    let limited = token_for_one_path(&path);
+    let output = runner
+        .command()
+        .env("VAULT_TOKEN", &limited)
+        .args(["status", "--all", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: failed to list the stored profiles")
+            && stderr.contains("HTTP 403"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(&limited));
+    let status: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let profiles = status["profiles"].as_array().unwrap();
+    assert_eq!(profiles.len(), 1, "{stdout}");
+    assert_eq!(profiles[0]["profile"], "default");
+    assert_eq!(profiles[0]["usable"], true);
+}
+
 /// Eight runners call `amtoken token --min-ttl 0s` in a loop while the provider's access tokens
 /// live two seconds (a token is fresh for about one), across at least 40 expiries: one refresh grant per expiry at the provider (every
 /// token printed is one the provider issued once, no refresh was wasted on a token another
