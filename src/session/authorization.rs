@@ -102,10 +102,11 @@ impl Session<'_> {
         let found = callback::state_of(input);
         let (expected, pending_verifier) = match (&pending, state) {
             (_, Some(state)) => {
-                let verifier = pending
-                    .as_ref()
-                    .filter(|pending| pending.state == state)
-                    .and_then(|pending| pending.code_verifier.clone());
+                let answered = pending.as_ref().filter(|pending| pending.state == state);
+                if let Some(answered) = answered {
+                    self.refuse_other_settings(answered)?;
+                }
+                let verifier = answered.and_then(|pending| pending.code_verifier.clone());
                 (Some(state.to_string()), verifier)
             }
             (Some(pending), None) => {
@@ -122,6 +123,8 @@ impl Session<'_> {
                 }
                 if found.as_ref().is_some_and(|found| *found != pending.state) {
                     self.refuse_replay(found.as_deref())?;
+                } else {
+                    self.refuse_other_settings(pending)?;
                 }
                 // A bare code carries no state to check; PKCE still ties it to this request.
                 let expected = callback::is_callback(input).then(|| pending.state.clone());
@@ -166,6 +169,48 @@ impl Session<'_> {
             ));
             None
         })
+    }
+
+    /// A callback of a request made with another issuer, client id or redirect URI than the
+    /// exchange would use is refused before its code is sent: the server would refuse the code
+    /// (and might revoke what it issued for it).
+    fn refuse_other_settings(&self, pending: &Pending) -> Result<()> {
+        let settings = self.settings;
+        let now = [
+            (
+                "issuer",
+                Some(settings.issuer_or_default()),
+                &pending.issuer,
+            ),
+            (
+                "client id",
+                settings.client_id_or(None).ok(),
+                &pending.client_id,
+            ),
+            (
+                "redirect URI",
+                settings.redirect_uri.as_deref(),
+                &pending.redirect_uri,
+            ),
+        ];
+        let differences: Vec<String> = now
+            .into_iter()
+            .filter_map(|(what, now, then)| {
+                let now = now?;
+                (now != then).then(|| format!("{what} {then:?} (now {now:?})"))
+            })
+            .collect();
+        if differences.is_empty() {
+            return Ok(());
+        }
+        Err(Error::msg(
+            Kind::InvalidInput,
+            format!(
+                "refusing the callback before sending its code: its authorize request was made with {}",
+                differences.join(", ")
+            ),
+        )
+        .hint("exchange with the settings the authorize URL was made with, or run `amtoken login`"))
     }
 
     /// A callback whose state an earlier exchange used is a replay.

@@ -19,8 +19,13 @@ fn secret_tool_lookup(profile: &str) -> Option<serde_json::Value> {
 }
 
 /// `amtoken` as the provider's client `amtoken-post`, keeping `profile` in the test keychain.
-fn run_in_keychain(sandbox: &Sandbox, profile: &str, args: &[&str]) -> std::process::Output {
-    provider::amtoken(sandbox, "amtoken-post")
+fn run_in_keychain(
+    sandbox: &Sandbox,
+    client: &str,
+    profile: &str,
+    args: &[&str],
+) -> std::process::Output {
+    provider::amtoken(sandbox, client)
         .env("AMTOKEN_STORE", "keyring")
         .env("AMTOKEN_PROFILE", profile)
         .args(args)
@@ -49,7 +54,7 @@ fn the_keychain_stores_rotates_and_shows_the_record_to_other_programs() {
     let _keychain = crate::util::keychain_exclusive();
     let profile = format!("keychain-{}", std::process::id());
     let sandbox = Sandbox::new();
-    let run = |args: &[&str]| run_in_keychain(&sandbox, &profile, args);
+    let run = |args: &[&str]| run_in_keychain(&sandbox, "amtoken-post", &profile, args);
     let callback = provider::authorize("amtoken-post", "s", &[]);
     let output = run(&["exchange", "--code", &callback]);
     assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
@@ -230,16 +235,17 @@ fn a_locked_keychain_is_exit_8_with_a_hint_and_nothing_is_lost() {
     let _keychain = crate::util::keychain_exclusive();
     let profile = format!("locked-{}", std::process::id());
     let sandbox = Sandbox::new();
-    let run = |args: &[&str]| run_in_keychain(&sandbox, &profile, args);
-    let callback = provider::authorize("amtoken-post", "s", &[]);
+    // A client of its own, so that the count of codes spent is this test's alone.
+    let run = |args: &[&str]| run_in_keychain(&sandbox, "amtoken-locked", &profile, args);
+    let callback = provider::authorize("amtoken-locked", "s", &[]);
     let output = run(&["exchange", "--code", &callback]);
     assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
     let stored = secret_tool_lookup(&profile).unwrap();
     std::fs::remove_file(sandbox.cache_file(&profile)).unwrap();
 
     lock_keyring();
-    let fresh_code = provider::authorize("amtoken-post", "s", &[]);
-    let codes_before = provider::grants("amtoken-post", "authorization_code");
+    let fresh_code = provider::authorize("amtoken-locked", "s", &[]);
+    let codes_before = provider::grants("amtoken-locked", "authorization_code");
     for args in [
         vec!["token"],
         vec!["refresh"],
@@ -263,7 +269,7 @@ fn a_locked_keychain_is_exit_8_with_a_hint_and_nothing_is_lost() {
     }
     // The single-use code was not spent on a store that could not keep the tokens.
     assert_eq!(
-        provider::grants("amtoken-post", "authorization_code"),
+        provider::grants("amtoken-locked", "authorization_code"),
         codes_before
     );
     assert!(

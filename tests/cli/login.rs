@@ -43,12 +43,13 @@ fn finish(mut child: Child, mut stderr: BufReader<std::process::ChildStderr>) ->
     (child.wait().unwrap().code().unwrap_or(-1), rest)
 }
 
-fn login_over_loopback(sandbox: &Sandbox, port: u16) -> Child {
+/// `amtoken login` of `client` (one of the provider's loopback clients) listening on `port`.
+fn login_over_loopback(sandbox: &Sandbox, client: &str, port: u16) -> Child {
     let mut command = sandbox.std_amtoken();
     command
         .env("AMTOKEN_ISSUER", issuer())
-        .env("AMTOKEN_CLIENT_ID", "amtoken-loopback")
-        .env("AMTOKEN_CLIENT_SECRET", secret_of("amtoken-loopback"))
+        .env("AMTOKEN_CLIENT_ID", client)
+        .env("AMTOKEN_CLIENT_SECRET", secret_of(client))
         .env(
             "AMTOKEN_REDIRECT_URI",
             format!("http://127.0.0.1:{port}/callback"),
@@ -66,7 +67,7 @@ fn login_over_loopback(sandbox: &Sandbox, port: u16) -> Child {
 fn login_over_a_loopback_redirect_stores_a_working_token() {
     let sandbox = Sandbox::new();
     let port = free_port();
-    let mut child = login_over_loopback(&sandbox, port);
+    let mut child = login_over_loopback(&sandbox, "amtoken-loopback", port);
     let (url, stderr) = authorize_url_from(&mut child);
     assert!(url.contains("code_challenge="), "{url}");
     let redirect = format!("http://127.0.0.1:{port}/callback");
@@ -94,7 +95,7 @@ fn login_over_a_loopback_redirect_stores_a_working_token() {
 fn login_reports_access_denied_with_the_servers_words() {
     let sandbox = Sandbox::new();
     let port = free_port();
-    let mut child = login_over_loopback(&sandbox, port);
+    let mut child = login_over_loopback(&sandbox, "amtoken-loopback", port);
     let (url, stderr) = authorize_url_from(&mut child);
     let callback = browse(
         &format!("{url}&login_hint=deny"),
@@ -114,8 +115,8 @@ fn login_reports_access_denied_with_the_servers_words() {
 fn login_refuses_a_callback_of_another_request_and_sends_nothing() {
     let sandbox = Sandbox::new();
     let port = free_port();
-    let before = grants("amtoken-loopback", "authorization_code");
-    let mut child = login_over_loopback(&sandbox, port);
+    let before = grants("amtoken-loopback-forged", "authorization_code");
+    let mut child = login_over_loopback(&sandbox, "amtoken-loopback-forged", port);
     let (_url, stderr) = authorize_url_from(&mut child);
     // A forged callback: another state.
     let page = reqwest::blocking::get(format!(
@@ -126,7 +127,10 @@ fn login_refuses_a_callback_of_another_request_and_sends_nothing() {
     let (code, rest) = finish(child, stderr);
     assert_eq!(code, 5, "{rest}");
     assert!(rest.contains("does not match the expected state"), "{rest}");
-    assert_eq!(grants("amtoken-loopback", "authorization_code"), before);
+    assert_eq!(
+        grants("amtoken-loopback-forged", "authorization_code"),
+        before
+    );
 }
 
 #[test]
@@ -213,7 +217,7 @@ fn authorize_url(sandbox: &Sandbox, client_id: &str, pkce: bool) -> String {
 #[ignore = "needs the test provider: run `bash tests/run`"]
 fn authorize_url_then_exchange_checks_the_state_sends_the_verifier_and_refuses_a_replay() {
     let sandbox = Sandbox::new();
-    let url = authorize_url(&sandbox, "amtoken-post", true);
+    let url = authorize_url(&sandbox, "amtoken-replay", true);
     let pending = sandbox.path("cache/amtoken/pending/default.json");
     assert_eq!(crate::util::mode(&pending), 0o600);
     let state = reqwest::Url::parse(&url)
@@ -226,7 +230,7 @@ fn authorize_url_then_exchange_checks_the_state_sends_the_verifier_and_refuses_a
     assert_eq!(state.len(), 32);
     let callback = browse(&url, REDIRECT_URI);
     // The provider checks the PKCE verifier: this only works if exchange sent it.
-    let output = amtoken(&sandbox, "amtoken-post")
+    let output = amtoken(&sandbox, "amtoken-replay")
         .args(["exchange", "--code", &callback])
         .output()
         .unwrap();
@@ -235,8 +239,9 @@ fn authorize_url_then_exchange_checks_the_state_sends_the_verifier_and_refuses_a
     assert_no_secret(&output, &[&sandbox.stored_refresh_token("default")]);
 
     // The same callback again: refused before anything is sent.
-    let before = grants("amtoken-post", "authorization_code") + grants("amtoken-post", "errors");
-    let output = amtoken(&sandbox, "amtoken-post")
+    let before =
+        grants("amtoken-replay", "authorization_code") + grants("amtoken-replay", "errors");
+    let output = amtoken(&sandbox, "amtoken-replay")
         .args(["exchange", "--code", &callback])
         .output()
         .unwrap();
@@ -244,7 +249,7 @@ fn authorize_url_then_exchange_checks_the_state_sends_the_verifier_and_refuses_a
     assert_eq!(output.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("a replayed callback"), "{stderr}");
     assert_eq!(
-        grants("amtoken-post", "authorization_code") + grants("amtoken-post", "errors"),
+        grants("amtoken-replay", "authorization_code") + grants("amtoken-replay", "errors"),
         before
     );
 }
@@ -253,10 +258,10 @@ fn authorize_url_then_exchange_checks_the_state_sends_the_verifier_and_refuses_a
 #[ignore = "needs the test provider: run `bash tests/run`"]
 fn exchange_refuses_a_callback_of_another_request_and_an_expired_one() {
     let sandbox = Sandbox::new();
-    authorize_url(&sandbox, "amtoken-post", false);
-    let foreign = provider::authorize("amtoken-post", "someone-elses-state", &[]);
-    let before = grants("amtoken-post", "authorization_code");
-    let output = amtoken(&sandbox, "amtoken-post")
+    authorize_url(&sandbox, "amtoken-foreign", false);
+    let foreign = provider::authorize("amtoken-foreign", "someone-elses-state", &[]);
+    let before = grants("amtoken-foreign", "authorization_code");
+    let output = amtoken(&sandbox, "amtoken-foreign")
         .args(["exchange", "--code", &foreign])
         .output()
         .unwrap();
@@ -268,13 +273,13 @@ fn exchange_refuses_a_callback_of_another_request_and_an_expired_one() {
     );
 
     // The pending request, ten minutes on.
-    let url = authorize_url(&sandbox, "amtoken-post", false);
+    let url = authorize_url(&sandbox, "amtoken-foreign", false);
     let pending_file = sandbox.path("cache/amtoken/pending/default.json");
     let mut pending = crate::util::read_json(&pending_file);
     pending["expires_at"] = "2020-01-01T00:00:00Z".into();
     crate::util::write_private(&pending_file, &pending.to_string());
     let callback = browse(&url, REDIRECT_URI);
-    let output = amtoken(&sandbox, "amtoken-post")
+    let output = amtoken(&sandbox, "amtoken-foreign")
         .args(["exchange", "--code", &callback])
         .output()
         .unwrap();
@@ -288,7 +293,40 @@ fn exchange_refuses_a_callback_of_another_request_and_an_expired_one() {
         stderr.contains("hint: authorize again with `amtoken login`"),
         "{stderr}"
     );
-    assert_eq!(grants("amtoken-post", "authorization_code"), before);
+    assert_eq!(grants("amtoken-foreign", "authorization_code"), before);
+}
+
+#[test]
+#[ignore = "needs the test provider: run `bash tests/run`"]
+fn exchange_refuses_a_callback_of_a_request_made_for_another_client_before_sending_it() {
+    let sandbox = Sandbox::new();
+    let url = authorize_url(&sandbox, "amtoken-mismatch-a", false);
+    let callback = browse(&url, REDIRECT_URI);
+    let sent = || {
+        ["amtoken-mismatch-a", "amtoken-mismatch-b"]
+            .map(|client| grants(client, "authorization_code") + grants(client, "errors"))
+    };
+    let before = sent();
+    let output = amtoken(&sandbox, "amtoken-mismatch-b")
+        .args(["exchange", "--code", &callback])
+        .output()
+        .unwrap();
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(
+            "its authorize request was made with client id \"amtoken-mismatch-a\" (now \"amtoken-mismatch-b\")"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(sent(), before);
+
+    // The request is still pending: with the right client the same callback works.
+    let output = amtoken(&sandbox, "amtoken-mismatch-a")
+        .args(["exchange", "--code", &callback])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
 }
 
 #[test]

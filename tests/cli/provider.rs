@@ -244,8 +244,8 @@ fn a_basic_auth_client_with_pkce_and_a_bare_code_from_stdin() {
 #[test]
 #[ignore = "needs the test provider: run `bash tests/run`"]
 fn a_callback_error_is_exit_5_and_sends_nothing() {
-    let before = grants("amtoken-post", "authorization_code");
-    let output = amtoken(&Sandbox::new(), "amtoken-post")
+    let before = grants("amtoken-callback-error", "authorization_code");
+    let output = amtoken(&Sandbox::new(), "amtoken-callback-error")
         .args([
             "exchange",
             "--code",
@@ -255,5 +255,8 @@ fn a_callback_error_is_exit_5_and_sends_nothing() {
         .unwrap();
     assert_eq!(output.status.code(), Some(5));
     assert!(outputs(&output).1.contains("access_denied: denied by user"));
-    assert_eq!(grants("amtoken-post", "authorization_code"), before);
+    assert_eq!(
+        grants("amtoken-callback-error", "authorization_code"),
+        before
+    );
 }
