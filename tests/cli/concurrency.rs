@@ -103,8 +103,7 @@ fn a_lock_holder_killed_mid_refresh_blocks_nobody_and_leaves_the_store_readable(
             .json_body(token_response("rt-never-delivered"))
             .delay(Duration::from_secs(60));
     });
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &server.base_url(), REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(&server.base_url());
     let mut holder = sandbox
         .std_amtoken()
         .env("AMTOKEN_ISSUER", server.base_url())
@@ -138,11 +137,7 @@ fn a_lock_holder_killed_mid_refresh_blocks_nobody_and_leaves_the_store_readable(
             .form_urlencoded_tuple("refresh_token", REFRESH_TOKEN);
         then.status(200).json_body(token_response("rt-after-kill"));
     });
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .args(["token", "--lock-timeout", "10s"])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["token", "--lock-timeout", "10s"]);
     assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
     healthy.assert_calls(1);
     assert_eq!(sandbox.stored_refresh_token("default"), "rt-after-kill");

@@ -80,11 +80,10 @@ fn every_kill_point_leaves_a_readable_store_the_lock_free_and_a_token_that_works
             "kill at {delay} ms: {before} became {after}"
         );
         // The lock is free and the stored token works (a zero lock timeout fails on a held lock).
-        let output = sandbox
-            .amtoken_for(&server.base_url())
-            .args(["refresh", "--force", "--lock-timeout", "0s"])
-            .output()
-            .unwrap();
+        let output = sandbox.run_at(
+            &server.base_url(),
+            &["refresh", "--force", "--lock-timeout", "0s"],
+        );
         assert_eq!(
             output.status.code(),
             Some(0),

@@ -119,11 +119,10 @@ fn without_a_refresh_token_exchange_warns_and_stores_none() {
         }));
     });
     let sandbox = Sandbox::new();
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .args(["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(
+        &server.base_url(),
+        &["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE],
+    );
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(
@@ -222,11 +221,10 @@ fn a_store_that_cannot_be_used_refuses_the_exchange_before_the_code_is_spent() {
     let sandbox = Sandbox::new();
     // A directory where the store file should be.
     std::fs::create_dir_all(sandbox.store_file("default")).unwrap();
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .args(["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(
+        &server.base_url(),
+        &["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE],
+    );
     let (stdout, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(8), "{stderr}");
     assert_eq!(stdout, "");

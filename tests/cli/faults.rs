@@ -90,13 +90,8 @@ fn read_request(stream: &mut TcpStream) -> bool {
 fn a_lost_answer_says_the_token_may_be_spent_and_is_never_resent() {
     for fate in [Fate::Close, Fate::Reset, Fate::AnswerLate] {
         let (issuer, requests) = raw_server(fate);
-        let sandbox = Sandbox::new();
-        sandbox.store_record("default", &issuer, REFRESH_TOKEN);
-        let output = sandbox
-            .amtoken_for(&issuer)
-            .args(["refresh", "--timeout", "1s"])
-            .output()
-            .unwrap();
+        let sandbox = Sandbox::logged_in_at(&issuer);
+        let output = sandbox.run_at(&issuer, &["refresh", "--timeout", "1s"]);
         let (stdout, stderr) = outputs(&output);
         assert_eq!(output.status.code(), Some(6), "{stderr}");
         assert_eq!(stdout, "");

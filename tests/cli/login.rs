@@ -358,11 +358,7 @@ fn logout_revoke_kills_the_refresh_token_at_the_server() {
 fn logout_revoke(server: &httpmock::MockServer) -> (Sandbox, std::process::Output) {
     let sandbox = Sandbox::new();
     sandbox.store_record("default", &server.base_url(), crate::util::REFRESH_TOKEN);
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .args(["logout", "--revoke"])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["logout", "--revoke"]);
     (sandbox, output)
 }
 

@@ -13,9 +13,7 @@ use crate::util::{
 
 /// A sandbox with [`REFRESH_TOKEN`] stored for the mock server's issuer.
 fn logged_in(server: &MockServer) -> Sandbox {
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &server.base_url(), REFRESH_TOKEN);
-    sandbox
+    Sandbox::logged_in_at(&server.base_url())
 }
 
 #[test]
@@ -329,11 +327,7 @@ fn every_failure_has_its_exit_code_and_leaves_the_stored_token_working() {
             }
         });
         let sandbox = logged_in(&server);
-        let output = sandbox
-            .amtoken_for(&server.base_url())
-            .args(["refresh", "--timeout", "1s"])
-            .output()
-            .unwrap();
+        let output = sandbox.run_at(&server.base_url(), &["refresh", "--timeout", "1s"]);
         let (stdout, stderr) = outputs(&output);
         assert_eq!(
             output.status.code(),
@@ -413,8 +407,7 @@ fn a_connection_refused_is_exit_6_and_touches_nothing() {
         .unwrap()
         .port();
     let issuer = format!("http://127.0.0.1:{port}");
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &issuer, REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(&issuer);
     let output = sandbox
         .amtoken_for(&issuer)
         .arg("refresh")
@@ -435,8 +428,7 @@ fn a_connection_refused_is_exit_6_and_touches_nothing() {
 #[test]
 fn plain_http_to_a_remote_host_is_refused_before_connecting() {
     let issuer = "http://identity.approvalmax.com";
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", issuer, REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(issuer);
     let output = sandbox.amtoken_for(issuer).arg("refresh").output().unwrap();
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
@@ -480,13 +472,8 @@ fn a_server_that_drips_its_answer_is_cut_off_at_the_timeout() {
             std::thread::sleep(pause);
         }
     });
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &issuer, REFRESH_TOKEN);
-    let output = sandbox
-        .amtoken_for(&issuer)
-        .args(["refresh", "--timeout", "2s"])
-        .output()
-        .unwrap();
+    let sandbox = Sandbox::logged_in_at(&issuer);
+    let output = sandbox.run_at(&issuer, &["refresh", "--timeout", "2s"]);
     let (stdout, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(6), "{stderr}");
     assert_eq!(stdout, "");
@@ -570,11 +557,7 @@ fn a_held_profile_lock_times_out_with_exit_9() {
     std::fs::create_dir_all(lock_path.parent().unwrap()).unwrap();
     let holder = std::fs::File::create(&lock_path).unwrap();
     holder.lock().unwrap();
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .args(["refresh", "--lock-timeout", "1s"])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["refresh", "--lock-timeout", "1s"]);
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(9), "{stderr}");
     assert!(stderr.contains("held the profile lock"), "{stderr}");
@@ -671,8 +654,7 @@ fn proxies_come_from_the_environment() {
         then.status(200).json_body(token_response("rt-via-proxy"));
     });
     let issuer = "http://127.0.0.1:9";
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", issuer, REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(issuer);
     let output = sandbox
         .amtoken_for(issuer)
         .env("HTTP_PROXY", proxy.base_url())

@@ -63,8 +63,7 @@ fn status_json(sandbox: &Sandbox, args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn status_shows_the_stored_record_and_the_cached_token() {
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", ISSUER, REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(ISSUER);
     sandbox.cache_token(
         "default",
         ISSUER,
@@ -110,8 +109,7 @@ fn status_shows_the_stored_record_and_the_cached_token() {
 
 #[test]
 fn an_old_refresh_token_gets_a_warning() {
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", ISSUER, REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(ISSUER);
     let mut record = sandbox.stored_record("default");
     let old = chrono::Utc::now() - chrono::Duration::days(26);
     record["obtained_at"] = old

@@ -100,8 +100,7 @@ fn less_than_min_ttl_left_refreshes_once_and_prints_the_new_token() {
             .form_urlencoded_tuple("refresh_token", REFRESH_TOKEN);
         then.status(200).json_body(token_response("rt-next"));
     });
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &server.base_url(), REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(&server.base_url());
     sandbox.cache_token("default", &server.base_url(), "old.access.token", 240);
     // 4 minutes left is enough for --min-ttl 3m ...
     sandbox
@@ -139,11 +138,7 @@ fn less_than_min_ttl_left_refreshes_once_and_prints_the_new_token() {
 fn a_cached_token_of_another_client_is_not_handed_out() {
     let sandbox = Sandbox::new();
     sandbox.cache_token("default", UNREACHABLE, "other.client.token", 3600);
-    let output = sandbox
-        .amtoken_for(UNREACHABLE)
-        .args(["token", "--client-id", "someone-else"])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(UNREACHABLE, &["token", "--client-id", "someone-else"]);
     let (stdout, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(4), "{stderr}");
     assert_eq!(stdout, "");
@@ -227,11 +222,7 @@ fn durations_take_units() {
             .assert()
             .success();
     }
-    let output = sandbox
-        .amtoken_for(UNREACHABLE)
-        .args(["token", "--min-ttl", "5x"])
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(UNREACHABLE, &["token", "--min-ttl", "5x"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(outputs(&output).1.contains("\"5x\" is not a duration"));
 }
@@ -239,8 +230,7 @@ fn durations_take_units() {
 // Issue 7: durations that overflow the clock aborted the process (exit 134).
 #[test]
 fn absurd_durations_are_usage_errors_not_aborts() {
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", UNREACHABLE, REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(UNREACHABLE);
     for args in [
         ["refresh", "--timeout", "9300000000000000000s"],
         ["refresh", "--lock-timeout", "9300000000000000000s"],
@@ -272,8 +262,7 @@ fn the_stored_issuer_and_client_serve_when_nothing_is_configured() {
             .form_urlencoded_tuple("client_id", crate::util::CLIENT_ID);
         then.status(200).json_body(token_response("rt-next"));
     });
-    let sandbox = Sandbox::new();
-    sandbox.store_record("default", &server.base_url(), REFRESH_TOKEN);
+    let sandbox = Sandbox::logged_in_at(&server.base_url());
     let unconfigured = || {
         let mut command = sandbox.amtoken();
         command

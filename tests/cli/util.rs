@@ -83,6 +83,21 @@ pub const CLIENT_SECRET: &str = "s3cret-client-value";
 pub const REFRESH_TOKEN: &str = "rt-original-0123456789abcdef";
 
 impl Sandbox {
+    /// A sandbox whose default profile holds [`REFRESH_TOKEN`] for `issuer` (file store).
+    pub fn logged_in_at(issuer: &str) -> Self {
+        let sandbox = Sandbox::new();
+        sandbox.store_record("default", issuer, REFRESH_TOKEN);
+        sandbox
+    }
+
+    /// `amtoken ARGS` against `issuer` (see [`Sandbox::amtoken_for`]), run to its end.
+    pub fn run_at(&self, issuer: &str, args: &[&str]) -> std::process::Output {
+        self.amtoken_for(issuer)
+            .args(args)
+            .output()
+            .expect("amtoken runs")
+    }
+
     /// `amtoken` set up for `issuer` and [`CLIENT_ID`], with the secret in the environment and
     /// the file store.
     pub fn amtoken_for(&self, issuer: &str) -> Command {
