@@ -1,6 +1,6 @@
 //! Link options for the `amtoken` binary only.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
@@ -11,20 +11,24 @@ fn main() {
         // the loader applies them in a fraction of the time, and the binary stays PIE (ASLR).
         // GNU ld 2.38, lld and glibc 2.36 have it.
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
-        // Link GCC's unwinder statically, as `gcc -static-libgcc` does: with panic=abort it only
-        // ever prints a backtrace, and without libgcc_s.so.1 the loader maps one library fewer
-        // and its start-up code (CPU feature probing) never runs. Without the archive, the
-        // usual dynamic libgcc_s is linked.
-        if let Some(directory) = static_unwinder_directory() {
-            println!("cargo:rustc-link-search=native={}", directory.display());
-            println!("cargo:rustc-link-lib=static=gcc_eh");
+        // Link GCC's unwinder statically into the binary, as `gcc -static-libgcc` does: with
+        // panic=abort it only ever prints a backtrace, and without libgcc_s.so.1 the loader maps
+        // one library fewer and its start-up code (CPU feature probing) never runs. The whole
+        // archive, so that its definitions win over the -lgcc_s rustc puts first. Without the
+        // archive, the usual dynamic libgcc_s is linked. The library (tests, fuzz targets)
+        // is left as it is.
+        if let Some(archive) = static_unwinder() {
+            println!(
+                "cargo:rustc-link-arg-bins=-Wl,--whole-archive,{},--no-whole-archive",
+                archive.display()
+            );
         }
     }
     println!("cargo:rerun-if-changed=build.rs");
 }
 
-/// The directory of the C compiler's `libgcc_eh.a`, when it has one.
-fn static_unwinder_directory() -> Option<std::path::PathBuf> {
+/// The C compiler's `libgcc_eh.a`, when it has one.
+fn static_unwinder() -> Option<PathBuf> {
     let output = Command::new("cc")
         .arg("-print-file-name=libgcc_eh.a")
         .output()
@@ -32,7 +36,7 @@ fn static_unwinder_directory() -> Option<std::path::PathBuf> {
     let printed = String::from_utf8(output.stdout).ok()?;
     // Without the archive the compiler prints the bare name back.
     let archive = Path::new(printed.trim());
-    (output.status.success() && archive.is_absolute() && archive.is_file())
-        .then(|| archive.parent().map(Path::to_path_buf))
-        .flatten()
+    let usable = output.status.success() && archive.is_absolute() && archive.is_file();
+    // A comma would split the linker argument.
+    (usable && !printed.contains(',')).then(|| archive.to_path_buf())
 }
