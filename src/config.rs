@@ -102,10 +102,10 @@ fn vault_token() -> Option<Secret> {
 /// What went wrong while resolving settings; every case is exit 3 except a missing home.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
+    #[error("cannot read config file {path}: {cause}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("invalid config file {path}: {message}")]
     Parse { path: PathBuf, message: String },
@@ -129,10 +129,10 @@ pub enum ConfigError {
     MissingClientId,
     #[error("no redirect URI is set")]
     MissingRedirectUri,
-    #[error("cannot read the client secret from {path}: {source}")]
+    #[error("cannot read the client secret from {path}: {cause}")]
     SecretFile {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the client secret in {0} is empty")]
     EmptySecret(String),
@@ -349,9 +349,9 @@ impl Settings {
                 .filter(|value| !value.is_empty())
                 .map(Secret::new));
         };
-        let read_error = |source| ConfigError::SecretFile {
+        let read_error = |cause| ConfigError::SecretFile {
             path: path.clone(),
-            source,
+            cause,
         };
         let mut text = String::new();
         if path == Path::new("-") {
@@ -526,10 +526,10 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigErr
         Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {
             return Ok(ConfigFile::default());
         }
-        Err(source) => {
+        Err(cause) => {
             return Err(ConfigError::Read {
                 path: path.to_path_buf(),
-                source,
+                cause,
             });
         }
     };

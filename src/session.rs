@@ -650,7 +650,7 @@ impl<'a> Session<'a> {
                     rescue.display()
                 ));
                 Err(error.hint(format!(
-                    "the new refresh token is in {} (mode 0600); fix the store, then move it there",
+                    "the new refresh token is kept in {} (mode 0600): the next refresh moves it into the store once the store works",
                     rescue.display()
                 )))
             }

@@ -36,10 +36,10 @@ pub fn load(path: &Path) -> Result<Option<CachedToken>, StoreError> {
 
 /// Replaces the cache atomically.
 pub fn save(path: &Path, token: &CachedToken) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(token)).map_err(|source| StoreError::Io {
+    atomic::write_private(path, &to_json(token)).map_err(|cause| StoreError::Io {
         action: "write",
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 

@@ -35,10 +35,10 @@ impl CredentialStore for FileStore {
 
     fn save(&self, record: &Record, _expected: Option<&Version>) -> Result<Version, StoreError> {
         let path = self.paths.store_file(&self.profile);
-        atomic::write_private(&path, &to_json(record)).map_err(|source| StoreError::Io {
+        atomic::write_private(&path, &to_json(record)).map_err(|cause| StoreError::Io {
             action: "write",
             path,
-            source,
+            cause,
         })?;
         Ok(Version::LOCAL)
     }
@@ -56,11 +56,11 @@ impl CredentialStore for FileStore {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(source) => {
+            Err(cause) => {
                 return Err(StoreError::Io {
                     action: "list",
                     path: dir.to_path_buf(),
-                    source,
+                    cause,
                 });
             }
         };

@@ -19,18 +19,18 @@ pub struct ProfileLock {
 pub enum LockError {
     #[error("another amtoken held the profile lock {} for more than {}s", .path.display(), .timeout.as_secs_f32())]
     Timeout { path: PathBuf, timeout: Duration },
-    #[error("cannot open the profile lock {}: {source}", .path.display())]
+    #[error("cannot open the profile lock {}: {cause}", .path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
 /// Takes the lock at `path`, waiting up to `timeout` for another holder to let go.
 pub fn acquire(path: &Path, timeout: Duration) -> Result<ProfileLock, LockError> {
-    let io_error = |source| LockError::Io {
+    let io_error = |cause| LockError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     if let Some(dir) = path.parent() {
         ensure_private_dir(dir).map_err(io_error)?;
@@ -46,7 +46,7 @@ pub fn acquire(path: &Path, timeout: Duration) -> Result<ProfileLock, LockError>
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(ProfileLock { _file: file }),
-            Err(TryLockError::Error(source)) => return Err(io_error(source)),
+            Err(TryLockError::Error(cause)) => return Err(io_error(cause)),
             Err(TryLockError::WouldBlock) => {
                 let now = Instant::now();
                 if now >= deadline {

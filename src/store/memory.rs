@@ -61,7 +61,7 @@ impl CredentialStore for &MemoryStore {
             return Err(StoreError::Io {
                 action: "write",
                 path: "memory".into(),
-                source: std::io::Error::other("refused by the test"),
+                cause: std::io::Error::other("refused by the test"),
             });
         }
         let mut slot = self.record.borrow_mut();

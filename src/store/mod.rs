@@ -53,11 +53,11 @@ pub enum StoreError {
     KeychainUnavailable { why: String },
     #[error("the keychain did not answer within {}s (locked, or waiting on a dialog?)", .timeout.as_secs())]
     KeychainTimeout { timeout: Duration },
-    #[error("cannot {action} {}: {source}", .path.display())]
+    #[error("cannot {action} {}: {cause}", .path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("the stored record in {location} is unreadable: {why}")]
     Corrupt { location: String, why: String },
@@ -65,11 +65,14 @@ pub enum StoreError {
     #[error("{location} changed since it was read")]
     Conflict { location: String },
     /// A shared store could not be reached: worth trying again later.
-    #[error("cannot reach {location}: {source}")]
+    #[error("cannot reach {location}: {cause}")]
     Unreachable {
         location: String,
-        source: crate::http::HttpError,
+        cause: crate::http::HttpError,
     },
+    /// A shared store answered with a server error (5xx): worth trying again later.
+    #[error("{location}: {why}")]
+    ServerError { location: String, why: String },
     /// A shared store refused, or is not set up: the token, the policy, the address.
     #[error("{location}: {why}")]
     Refused { location: String, why: String },
@@ -78,7 +81,10 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the failure is on the way to a shared store (network, 5xx).
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, StoreError::Unreachable { .. })
+        matches!(
+            self,
+            StoreError::Unreachable { .. } | StoreError::ServerError { .. }
+        )
     }
 
     /// Whether a shared store refused access or is not set up.
@@ -267,10 +273,10 @@ fn local_lock(path: &Path, timeout: Duration) -> Result<Guard, LockError> {
 /// Writes `record` to the 0600 rescue file when the store refused it; a token the server issued
 /// is never lost.
 pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(record)).map_err(|source| StoreError::Io {
+    atomic::write_private(path, &to_json(record)).map_err(|cause| StoreError::Io {
         action: "write the rescue file",
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 
@@ -281,10 +287,10 @@ pub fn read_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>,
 
 /// Replaces a JSON file amtoken keeps, atomically, mode 0600.
 pub fn write_file(path: &Path, value: &impl Serialize) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(value)).map_err(|source| StoreError::Io {
+    atomic::write_private(path, &to_json(value)).map_err(|cause| StoreError::Io {
         action: "write",
         path: path.to_path_buf(),
-        source,
+        cause,
     })
 }
 
@@ -298,10 +304,10 @@ fn read_json_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>
     match std::fs::read(path) {
         Ok(bytes) => from_json(&bytes, &path.display().to_string()).map(Some),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(StoreError::Io {
+        Err(cause) => Err(StoreError::Io {
             action: "read",
             path: path.to_path_buf(),
-            source,
+            cause,
         }),
     }
 }
@@ -316,10 +322,10 @@ pub fn remove_file(path: &Path, action: &'static str) -> Result<bool, StoreError
     match std::fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(source) => Err(StoreError::Io {
+        Err(cause) => Err(StoreError::Io {
             action,
             path: path.to_path_buf(),
-            source,
+            cause,
         }),
     }
 }

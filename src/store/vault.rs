@@ -50,9 +50,9 @@ impl VaultStore {
             self.address()?,
             self.settings.mount
         );
-        http::check_url(&text).map_err(|source| StoreError::Refused {
+        http::check_url(&text).map_err(|cause| StoreError::Refused {
             location: self.location(),
-            why: source.to_string(),
+            why: cause.to_string(),
         })
     }
 
@@ -65,14 +65,14 @@ impl VaultStore {
             cacert: self.settings.cacert.as_deref(),
             verbose: self.settings.verbose,
         })
-        .map_err(|source| self.unreachable(source))?;
+        .map_err(|cause| self.unreachable(cause))?;
         Ok(self.transport.get_or_init(|| transport))
     }
 
-    fn unreachable(&self, source: http::HttpError) -> StoreError {
+    fn unreachable(&self, cause: http::HttpError) -> StoreError {
         StoreError::Unreachable {
             location: self.location(),
-            source,
+            cause,
         }
     }
 
@@ -121,16 +121,13 @@ impl VaultStore {
             }
         })?;
         if reply.status.is_server_error() {
-            return Err(StoreError::Unreachable {
+            return Err(StoreError::ServerError {
                 location: self.location(),
-                source: http::HttpError::Failed {
-                    url: self.location(),
-                    why: format!(
-                        "Vault answered HTTP {}: {}",
-                        reply.status,
-                        vault_errors(&reply)
-                    ),
-                },
+                why: format!(
+                    "Vault answered HTTP {}: {}",
+                    reply.status,
+                    vault_errors(&reply)
+                ),
             });
         }
         if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED {

@@ -225,9 +225,7 @@ fn a_store_that_cannot_be_used_refuses_the_exchange_before_the_code_is_spent() {
         &server.base_url(),
         &["exchange", "--redirect-uri", REDIRECT_URI, "--code", CODE],
     );
-    let (stdout, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(8), "{stderr}");
-    assert_eq!(stdout, "");
+    let stderr = crate::util::failed(&output, 8);
     assert!(
         stderr.contains("failed to open the store before the exchange"),
         "{stderr}"

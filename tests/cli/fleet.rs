@@ -3,9 +3,9 @@
 //! only the Vault path.
 
 use std::collections::BTreeSet;
-use std::io::{Read as _, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::process::{Output, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -273,6 +273,137 @@ fn status_all_with_a_policy_that_may_not_list_shows_the_profile_it_may_read() {
     assert_eq!(profiles.len(), 1, "{stdout}");
     assert_eq!(profiles[0]["profile"], "default");
     assert_eq!(profiles[0]["usable"], true);
+}
+
+/// A proxy in front of OpenBao that forwards every request, but answers the `nth` write of a
+/// secret (a POST under /v1/secret/data/) with 503, as a Vault that lost its storage would.
+fn vault_failing_write(nth: usize) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let writes = Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        for socket in listener.incoming().flatten() {
+            let writes = Arc::clone(&writes);
+            std::thread::spawn(move || forward_requests(socket, &writes, nth));
+        }
+    });
+    url
+}
+
+/// Serves the requests of one keep-alive connection for [`vault_failing_write`].
+fn forward_requests(mut socket: std::net::TcpStream, writes: &AtomicUsize, nth: usize) {
+    let client = reqwest::blocking::Client::new();
+    let mut reader = BufReader::new(socket.try_clone().unwrap());
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut parts = request_line.split_whitespace();
+        let (method, path) = (
+            parts.next().unwrap().to_string(),
+            parts.next().unwrap().to_string(),
+        );
+        let mut headers = Vec::new();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let Some((name, value)) = line.trim_end().split_once(':') else {
+                break;
+            };
+            let (name, value) = (name.to_ascii_lowercase(), value.trim().to_string());
+            if name == "content-length" {
+                length = value.parse().unwrap();
+            }
+            if !["host", "content-length", "connection"].contains(&name.as_str()) {
+                headers.push((name, value));
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let fail = method == "POST"
+            && path.starts_with("/v1/secret/data/")
+            && writes.fetch_add(1, Ordering::SeqCst) + 1 == nth;
+        let (status, answer) = if fail {
+            (
+                503,
+                r#"{"errors":["injected: storage unavailable"]}"#.to_string(),
+            )
+        } else {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let mut request = client.request(method, format!("{}{path}", vault_addr()));
+            for (name, value) in headers {
+                request = request.header(name, value);
+            }
+            let response = request.body(body).send().unwrap();
+            (response.status().as_u16(), response.text().unwrap())
+        };
+        let written = write!(
+            socket,
+            "HTTP/1.1 {status} Proxied\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        if written.is_err() {
+            return;
+        }
+    }
+}
+
+/// The provider rotated the refresh token, then Vault failed to take it: the new token waits in
+/// the 0600 rescue file on that machine, and the next run there moves it into the secret.
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_vault_that_fails_after_the_refresh_leaves_the_token_in_the_rescue_file_until_the_next_run() {
+    const CLIENT: &str = "amtoken-vault-rescue";
+    let path = unique_path("rescue");
+    let runner = Runner::new(CLIENT, &path);
+    runner.login();
+    let errors = provider::grants(CLIENT, "errors");
+    // A refresh writes the secret twice: the lease, then the new state. The second fails.
+    let output = runner
+        .command()
+        .env("AMTOKEN_VAULT_ADDR", vault_failing_write(2))
+        .args(["refresh", "--force"])
+        .output()
+        .unwrap();
+    let stderr = crate::util::failed(&output, 6);
+    assert!(
+        stderr.contains("the new refresh token was saved to the rescue file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("Vault answered HTTP 503 Service Unavailable: injected: storage unavailable"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the next refresh moves it into"),
+        "{stderr}"
+    );
+    let rescue = runner.sandbox.path("data/amtoken/default.rescue.json");
+    assert_eq!(crate::util::mode(&rescue), 0o600);
+    let rescued = crate::util::read_json(&rescue)["refresh_token"].clone();
+    assert!(!stderr.contains(rescued.as_str().unwrap()));
+    let (shared, _) = read_secret(&path).unwrap();
+    assert_ne!(
+        shared["refresh_token"], rescued,
+        "Vault still has the spent token"
+    );
+
+    // Vault is well again: the next run moves the rescued token into the secret and refreshes
+    // with it; the spent one is never sent.
+    let output = runner.run(&["refresh", "--force"]);
+    let (_, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("moved the rescued refresh token"),
+        "{stderr}"
+    );
+    assert!(!rescue.exists());
+    assert_eq!(provider::grants(CLIENT, "errors"), errors);
+    let (shared, _) = read_secret(&path).unwrap();
+    assert_ne!(shared["refresh_token"], rescued, "rotated again");
 }
 
 /// Eight runners call `amtoken token --min-ttl 0s` in a loop while the provider's access tokens

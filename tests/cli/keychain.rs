@@ -166,9 +166,7 @@ fn without_a_keychain_exchange_refuses_before_the_code_is_spent() {
         ])
         .output()
         .unwrap();
-    let (stdout, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(8), "{stderr}");
-    assert_eq!(stdout, "");
+    let stderr = crate::util::failed(&output, 8);
     assert!(stderr.contains("the keychain is not available"), "{stderr}");
     endpoint.assert_calls(0);
     assert!(!sandbox.path("data").exists(), "no fall-back to files");

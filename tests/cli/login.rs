@@ -189,9 +189,7 @@ fn login_without_a_terminal_fails_at_once_with_a_hint() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    let (stdout, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stdout, "");
+    let stderr = crate::util::failed(&output, 2);
     assert!(stderr.contains("needs a terminal"), "{stderr}");
     assert!(
         stderr.contains("hint: run `amtoken authorize-url`"),
@@ -343,9 +341,7 @@ fn logout_revoke_kills_the_refresh_token_at_the_server() {
         .args(["logout", "--revoke"])
         .output()
         .unwrap();
-    let (stdout, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert_eq!(stdout, "");
+    let stderr = crate::util::failed(&output, 0);
     assert!(stderr.contains("revoked the refresh token at"), "{stderr}");
     assert!(!sandbox.store_file("default").exists());
     assert_no_secret(&output, &[record["refresh_token"].as_str().unwrap()]);

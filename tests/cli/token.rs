@@ -139,9 +139,7 @@ fn a_cached_token_of_another_client_is_not_handed_out() {
     let sandbox = Sandbox::new();
     sandbox.cache_token("default", UNREACHABLE, "other.client.token", 3600);
     let output = sandbox.run_at(UNREACHABLE, &["token", "--client-id", "someone-else"]);
-    let (stdout, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(4), "{stderr}");
-    assert_eq!(stdout, "");
+    crate::util::failed(&output, 4);
 }
 
 #[test]

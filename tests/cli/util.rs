@@ -75,6 +75,14 @@ pub fn outputs(output: &std::process::Output) -> (String, String) {
     )
 }
 
+/// Asserts that `output` is a failure with exit `code` and nothing on stdout; its stderr.
+pub fn failed(output: &std::process::Output, code: i32) -> String {
+    let (stdout, stderr) = outputs(output);
+    assert_eq!(output.status.code(), Some(code), "{stderr}");
+    assert_eq!(stdout, "", "{stderr}");
+    stderr
+}
+
 /// The client the fault-injection tests use; the provider's clients are named in `provider`.
 pub const CLIENT_ID: &str = "client-1";
 /// A client secret that must never appear in any output.

@@ -201,9 +201,7 @@ fn a_key_set_url_that_is_down_is_exit_6() {
         &fixture_text("approvalmax-access-token.jwt"),
         &["--jwks", &format!("http://127.0.0.1:{port}/jwks")],
     );
-    let (stdout, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(6), "{stderr}");
-    assert_eq!(stdout, "");
+    let stderr = crate::util::failed(&output, 6);
     assert!(stderr.contains("cannot connect to"), "{stderr}");
 }
 
