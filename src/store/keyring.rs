@@ -57,7 +57,35 @@ impl KeyringStore {
 
 #[cfg(target_os = "linux")]
 fn native_store() -> keyring_core::Result<Arc<NativeStore>> {
+    refuse_locked()?;
     Ok(zbus_secret_service_keyring_store::store::Store::new()?)
+}
+
+/// The Secret Service store unlocks what it finds locked, which shows the desktop's password
+/// dialog; amtoken never prompts. So a locked default collection (where entries are created),
+/// or a locked amtoken entry anywhere, is refused before the store is opened. Looking sends no
+/// secret, so the connection needs no encryption.
+#[cfg(target_os = "linux")]
+fn refuse_locked() -> keyring_core::Result<()> {
+    use secret_service::{EncryptionType, blocking::SecretService};
+    let failure =
+        |error: secret_service::Error| keyring_core::Error::PlatformFailure(Box::new(error));
+    let service = SecretService::connect(EncryptionType::Plain).map_err(failure)?;
+    // No default collection: the store says so itself when it needs one.
+    let default_locked = match service.get_default_collection() {
+        Ok(collection) => collection.is_locked().map_err(failure)?,
+        Err(_) => false,
+    };
+    let entries = service
+        .search_items(HashMap::from([("service", SERVICE)]))
+        .map_err(failure)?;
+    if default_locked || !entries.locked.is_empty() {
+        return Err(keyring_core::Error::NoStorageAccess(
+            "the Secret Service keyring is locked, and amtoken does not ask for its password"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(target_os = "macos")]

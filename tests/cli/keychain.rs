@@ -255,7 +255,8 @@ fn a_locked_keychain_is_exit_8_with_a_hint_and_nothing_is_lost() {
         unlock_if_failed(output.status.code() != Some(8), &args, &stderr);
         assert_eq!(stdout, "", "{args:?}");
         assert!(
-            stderr.contains("the keychain is not available"),
+            stderr.contains("the keychain is not available")
+                && stderr.contains("the Secret Service keyring is locked"),
             "{args:?}: {stderr}"
         );
         assert!(
