@@ -8,7 +8,7 @@
 //! conflict. The tests check the tables against clap's definitions and the results against
 //! clap's on random command lines.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -64,7 +64,7 @@ impl Flag {
 }
 
 /// [`GlobalArgs`], accepted before and after the subcommand.
-pub(super) const GLOBAL_FLAGS: [Flag; 20] = [
+pub(super) static GLOBAL_FLAGS: [Flag; 20] = [
     option("color", None).defaulting_to("auto"),
     option("profile", Some("AMTOKEN_PROFILE")).short('p'),
     option("issuer", Some("AMTOKEN_ISSUER")),
@@ -88,13 +88,13 @@ pub(super) const GLOBAL_FLAGS: [Flag; 20] = [
 ];
 
 /// [`TokenArgs`] (`token` and `header`).
-pub(super) const TOKEN_FLAGS: [Flag; 2] = [
+pub(super) static TOKEN_FLAGS: [Flag; 2] = [
     option("min-ttl", None).defaulting_to("5m"),
     option("output", None).short('o'),
 ];
 
 /// [`DecodeArgs`]; its one positional argument is the token.
-pub(super) const DECODE_FLAGS: [Flag; 7] = [
+pub(super) static DECODE_FLAGS: [Flag; 7] = [
     switch("json"),
     option("claim", None),
     switch("check"),
@@ -177,7 +177,7 @@ pub(super) fn parse(args: &[OsString]) -> Option<Cli> {
     let mut parser = lexopt::Parser::from_args(args.iter().skip(1).cloned());
     let mut given = Given::default();
     while let Some(arg) = parser.next().ok()? {
-        let (flags, flag) = match arg {
+        let flag = match arg {
             lexopt::Arg::Value(value) => {
                 let value = plain(value)?;
                 match given.subcommand {
@@ -192,7 +192,6 @@ pub(super) fn parse(args: &[OsString]) -> Option<Cli> {
             lexopt::Arg::Long(name) => find(&given, |flag| flag.long == name)?,
             lexopt::Arg::Short(letter) => find(&given, |flag| flag.short == Some(letter))?,
         };
-        let flag = &flags[flag];
         let value = if flag.takes_value {
             plain(parser.value().ok()?)?
         } else {
@@ -210,17 +209,10 @@ pub(super) fn parse(args: &[OsString]) -> Option<Cli> {
     Some(Cli { global, command })
 }
 
-/// The table and index of the flag `matches` picks among the global flags and, after the
-/// subcommand, its own.
-fn find(given: &Given, matches: impl Fn(&Flag) -> bool) -> Option<(&'static [Flag], usize)> {
-    let tables = [
-        Some(&GLOBAL_FLAGS[..]),
-        given.subcommand.map(Subcommand::flags),
-    ];
-    tables.into_iter().flatten().find_map(|flags| {
-        let index = flags.iter().position(&matches)?;
-        Some((flags, index))
-    })
+/// The flag `matches` picks among the global flags and, after the subcommand, its own.
+fn find(given: &Given, matches: impl Fn(&Flag) -> bool) -> Option<&'static Flag> {
+    let own = given.subcommand.map_or(&[][..], Subcommand::flags);
+    GLOBAL_FLAGS.iter().chain(own).find(|flag| matches(flag))
 }
 
 /// A value clap would take as it is: UTF-8, not empty, not starting with `-`.
@@ -234,7 +226,7 @@ fn text(value: &str) -> Option<String> {
 }
 
 fn path(value: &str) -> Option<PathBuf> {
-    Some(PathBuf::from(OsStr::new(value)))
+    Some(PathBuf::from(value))
 }
 
 fn duration(value: &str) -> Option<Duration> {
