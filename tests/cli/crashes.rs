@@ -100,7 +100,8 @@ fn every_kill_point_leaves_a_readable_store_the_lock_free_and_a_token_that_works
 #[test]
 #[ignore = "needs the test provider: run `bash tests/run`"]
 fn randomised_kill_points_against_the_provider_lose_nothing_outside_the_lost_response_window() {
-    let client_id = "amtoken-post";
+    // A client of its own: the refresh grants counted are this test's alone.
+    let client_id = "amtoken-kill-points";
     let points: usize = std::env::var("AMTOKEN_KILL_POINTS")
         .ok()
         .and_then(|count| count.parse().ok())

@@ -61,10 +61,10 @@ server.listen(0, '127.0.0.1', () => {
       client('amtoken-many-keyring', 'client_secret_post'),
       // `amtoken login` with a loopback redirect (RFC 8252: any port on 127.0.0.1).
       { ...client('amtoken-loopback', 'client_secret_post'), application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] },
-      // Tests that assert that nothing was sent, each with clients of its own: requests of
-      // tests running at the same time are counted under theirs.
+      // Tests that count what was sent, each with clients of its own: the requests of tests
+      // running at the same time are counted under theirs.
       ...['amtoken-replay', 'amtoken-foreign', 'amtoken-mismatch-a', 'amtoken-mismatch-b',
-        'amtoken-callback-error', 'amtoken-locked'].map((id) => client(id, 'client_secret_post')),
+        'amtoken-callback-error', 'amtoken-locked', 'amtoken-kill-points'].map((id) => client(id, 'client_secret_post')),
       { ...client('amtoken-loopback-forged', 'client_secret_post'), application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'] },
       // `logout --revoke` and `decode --verify`, counted apart from the others.
       client('amtoken-revoke', 'client_secret_post'),
