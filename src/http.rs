@@ -5,6 +5,7 @@
 //! layers above give it a request and read the [`Reply`].
 
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -186,39 +187,35 @@ fn size(bytes: u64) -> String {
 
 /// The one HTTP client of a run.
 pub struct Transport {
-    client: reqwest::Client,
+    /// For http:// (loopback only) when no proxy speaks TLS: no certificate store to load.
+    plain: OnceLock<reqwest::Client>,
+    /// For everything else: the system roots plus `--cacert`, loaded on first use (reading and
+    /// parsing the system store is most of what a plain-http refresh would otherwise cost).
+    secure: OnceLock<reqwest::Client>,
+    cacert: Vec<reqwest::Certificate>,
     runtime: tokio::runtime::Runtime,
     timeout: Duration,
     verbose: bool,
 }
 
 impl Transport {
-    /// Builds the client: rustls with the system roots plus `cacert`, no redirects (a 3xx is
-    /// handed up as an answer), proxies from the environment.
+    /// Reads `cacert` (a bad file is an error at once, whatever the URLs) and sets up the
+    /// runtime; the clients — rustls, no redirects (a 3xx is handed up as an answer), proxies
+    /// from the environment — are built when a request first needs one.
     pub fn new(options: TransportOptions<'_>) -> Result<Self, HttpError> {
-        let mut builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(options.timeout)
-            .https_only(false);
+        let mut cacert = Vec::new();
         if let Some(path) = options.cacert {
             let ca_error = |why: String| HttpError::CaCertificates {
                 path: path.display().to_string(),
                 why,
             };
             let pem = std::fs::read(path).map_err(|error| ca_error(error.to_string()))?;
-            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+            cacert = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|error| ca_error(error.to_string()))?;
-            if certificates.is_empty() {
+            if cacert.is_empty() {
                 return Err(ca_error("no PEM certificate in the file".into()));
             }
-            for certificate in certificates {
-                builder = builder.add_root_certificate(certificate);
-            }
         }
-        let client = builder.build().map_err(|error| HttpError::Setup {
-            why: error_chain(&error),
-        })?;
         // One thread: amtoken makes one request at a time, and a second thread would only add
         // start-up cost to every run.
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -229,11 +226,38 @@ impl Transport {
                 why: error.to_string(),
             })?;
         Ok(Transport {
-            client,
+            plain: OnceLock::new(),
+            secure: OnceLock::new(),
+            cacert,
             runtime,
             timeout: options.timeout,
             verbose: options.verbose,
         })
+    }
+
+    /// The client for `url`, built on first use.
+    fn client_for(&self, url: &Url) -> Result<&reqwest::Client, HttpError> {
+        let plain = url.scheme() == "http" && !proxy_speaks_tls();
+        let cell = if plain { &self.plain } else { &self.secure };
+        if let Some(client) = cell.get() {
+            return Ok(client);
+        }
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.timeout)
+            .https_only(false);
+        if plain {
+            builder = builder.tls_built_in_root_certs(false);
+        } else {
+            for certificate in &self.cacert {
+                builder = builder.add_root_certificate(certificate.clone());
+            }
+        }
+        let client = builder.build().map_err(|error| HttpError::Setup {
+            why: error_chain(&error),
+        })?;
+        Ok(cell.get_or_init(|| client))
     }
 
     /// Sends `request` and reads the whole answer, all within the timeout: a server that
@@ -282,7 +306,7 @@ impl Transport {
             max_bytes,
         } = request;
         let url_text = url.to_string();
-        let mut builder = self.client.request(method, url).headers(headers);
+        let mut builder = self.client_for(&url)?.request(method, url).headers(headers);
         if let Some(body) = body {
             builder = builder.body(body);
         }
@@ -312,6 +336,19 @@ impl Transport {
             body,
         })
     }
+}
+
+/// Whether a proxy for http:// URLs is itself reached over TLS (`HTTP_PROXY` or `ALL_PROXY`
+/// with an https:// URL): then plain-http requests need the certificate store too.
+fn proxy_speaks_tls() -> bool {
+    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+        .into_iter()
+        .filter_map(std::env::var_os)
+        .any(|proxy| {
+            proxy
+                .to_str()
+                .is_some_and(|proxy| proxy.trim().to_ascii_lowercase().starts_with("https://"))
+        })
 }
 
 /// Sorts a reqwest failure by its typed cause chain: a TLS certificate error anywhere in it is

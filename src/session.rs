@@ -419,7 +419,7 @@ impl<'a> Session<'a> {
             at: Utc::now(),
         };
         let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        if let Err(error) = store::write_file(&path, &lost) {
+        if let Err(error) = store::write_file(&path, &lost, store::Durability::Durable) {
             output::warn(format_args!("cannot note the lost answer: {error}"));
         }
     }

@@ -80,8 +80,12 @@ impl Session<'_> {
             redirect_uri: redirect_uri.clone(),
             expires_at: Utc::now() + chrono::Duration::seconds(PENDING_SECONDS),
         };
-        store::write_file(&settings.paths.pending_file(&settings.profile), &pending)
-            .context("failed to save the pending authorize request")?;
+        store::write_file(
+            &settings.paths.pending_file(&settings.profile),
+            &pending,
+            store::Durability::Durable,
+        )
+        .context("failed to save the pending authorize request")?;
         Ok(Authorization {
             url: request.url,
             redirect_uri,
@@ -237,7 +241,7 @@ impl Session<'_> {
             used_at: Utc::now(),
         };
         let path = self.settings.paths.used_state_file(&self.settings.profile);
-        if let Err(error) = store::write_file(&path, &used) {
+        if let Err(error) = store::write_file(&path, &used, store::Durability::Durable) {
             output::warn(format_args!("cannot record the used state: {error}"));
         }
     }

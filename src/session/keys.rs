@@ -207,7 +207,7 @@ fn write_cached<T: Serialize>(path: &std::path::Path, document: &T) {
         document,
     };
     // Only a cache: failing to keep it costs a fetch next time.
-    let _ = store::write_file(path, &cached);
+    let _ = store::write_file(path, &cached, store::Durability::Disposable);
 }
 
 fn read_key_file(path: &str) -> Result<KeySet> {

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{StoreError, atomic, to_json};
+use super::{Durability, StoreError, atomic, to_json};
 use crate::secret::Secret;
 
 /// The cached access token and what it was obtained for.
@@ -36,10 +36,12 @@ pub fn load(path: &Path) -> Result<Option<CachedToken>, StoreError> {
 
 /// Replaces the cache atomically.
 pub fn save(path: &Path, token: &CachedToken) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(token)).map_err(|cause| StoreError::Io {
-        action: "write",
-        path: path.to_path_buf(),
-        cause,
+    atomic::write_private(path, &to_json(token), Durability::Disposable).map_err(|cause| {
+        StoreError::Io {
+            action: "write",
+            path: path.to_path_buf(),
+            cause,
+        }
     })
 }
 

@@ -4,7 +4,8 @@ use std::io;
 use std::time::Duration;
 
 use super::{
-    CredentialStore, Guard, Loaded, LockError, Record, StoreError, Version, atomic, to_json,
+    CredentialStore, Durability, Guard, Loaded, LockError, Record, StoreError, Version, atomic,
+    to_json,
 };
 use crate::paths::Paths;
 
@@ -35,10 +36,12 @@ impl CredentialStore for FileStore {
 
     fn save(&self, record: &Record, _expected: Option<&Version>) -> Result<Version, StoreError> {
         let path = self.paths.store_file(&self.profile);
-        atomic::write_private(&path, &to_json(record)).map_err(|cause| StoreError::Io {
-            action: "write",
-            path,
-            cause,
+        atomic::write_private(&path, &to_json(record), Durability::Durable).map_err(|cause| {
+            StoreError::Io {
+                action: "write",
+                path,
+                cause,
+            }
         })?;
         Ok(Version::LOCAL)
     }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::paths::Paths;
 use crate::secret::Secret;
 
+pub use atomic::Durability;
 pub use cache::CachedToken;
 pub use lock::LockError;
 
@@ -273,10 +274,12 @@ fn local_lock(path: &Path, timeout: Duration) -> Result<Guard, LockError> {
 /// Writes `record` to the 0600 rescue file when the store refused it; a token the server issued
 /// is never lost.
 pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(record)).map_err(|cause| StoreError::Io {
-        action: "write the rescue file",
-        path: path.to_path_buf(),
-        cause,
+    atomic::write_private(path, &to_json(record), Durability::Durable).map_err(|cause| {
+        StoreError::Io {
+            action: "write the rescue file",
+            path: path.to_path_buf(),
+            cause,
+        }
     })
 }
 
@@ -286,8 +289,12 @@ pub fn read_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>,
 }
 
 /// Replaces a JSON file amtoken keeps, atomically, mode 0600.
-pub fn write_file(path: &Path, value: &impl Serialize) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(value)).map_err(|cause| StoreError::Io {
+pub fn write_file(
+    path: &Path,
+    value: &impl Serialize,
+    durability: Durability,
+) -> Result<(), StoreError> {
+    atomic::write_private(path, &to_json(value), durability).map_err(|cause| StoreError::Io {
         action: "write",
         path: path.to_path_buf(),
         cause,

@@ -9,24 +9,29 @@ fi
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 amtoken="$root/target/release/amtoken"
 
-empty_dir="$root/target/bench-empty"
-if [ ! -x "$empty_dir/target/release/empty" ]; then
-  mkdir -p "$empty_dir/src"
-  cat >"$empty_dir/Cargo.toml" <<'TOML'
-[package]
-name = "empty"
-version = "0.0.0"
-edition = "2024"
-[workspace]
-[profile.release]
-lto = true
-codegen-units = 1
-strip = true
-TOML
-  echo 'fn main() {}' >"$empty_dir/src/main.rs"
-  cargo build --release --quiet --manifest-path "$empty_dir/Cargo.toml"
-fi
-empty="$empty_dir/target/release/empty"
+# empty_binary NAME [build.rs]: an empty `fn main() {}` built with amtoken's own
+# [profile.release] (copied from Cargo.toml), and with amtoken's build.rs (link options) when
+# given; prints its path.
+empty_binary() {
+  local dir="$root/target/bench-$1"
+  mkdir -p "$dir/src"
+  {
+    printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\n[workspace]\n' "$1"
+    awk '/^\[/ { on = ($0 == "[profile.release]") } on' "$root/Cargo.toml"
+  } >"$dir/Cargo.toml.new"
+  cmp -s "$dir/Cargo.toml.new" "$dir/Cargo.toml" || mv "$dir/Cargo.toml.new" "$dir/Cargo.toml"
+  rm -f "$dir/Cargo.toml.new"
+  [[ -f $dir/src/main.rs ]] || echo 'fn main() {}' >"$dir/src/main.rs"
+  if [[ -n ${2:-} ]]; then
+    cmp -s "$2" "$dir/build.rs" || cp "$2" "$dir/build.rs"
+  fi
+  cargo build --release --quiet --manifest-path "$dir/Cargo.toml" >&2
+  echo "$dir/target/release/$1"
+}
+# The baseline of the targets: an empty binary built with the same profile.
+empty=$(empty_binary empty)
+# For comparison: an empty binary that is also linked as amtoken is (build.rs).
+empty_linked=$(empty_binary empty-linked "$root/build.rs")
 
 # ratio JSON: mean of the second command over the first, from a hyperfine --export-json file.
 ratio() {

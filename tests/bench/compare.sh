@@ -2,7 +2,8 @@
 # amtoken side by side with what people use today, in one hyperfine run each (release builds,
 # medians and ratios):
 #   decode   `amtoken decode` / `jwt decode` (jwt-cli) / a jq one-liner, on the same token;
-#   token    a cached `amtoken token` / the start of an empty Rust binary built the same way;
+#   token    a cached `amtoken token` / the start of an empty Rust binary built with the same
+#            profile (the target's baseline) / one also linked as amtoken is (build.rs);
 #   refresh  `amtoken refresh --force` / the same refresh grant by curl, against the local
 #            provider (client amtoken-bench, whose refresh token does not rotate).
 # Installs what is missing (hyperfine, jq, curl from Debian; jwt-cli from crates.io into
@@ -41,6 +42,7 @@ hyperfine -N --warmup 20 --runs 300 --export-json "$work/decode.json" \
   -n "amtoken decode" "$amtoken --color never decode $token" >/dev/null
 hyperfine -N --warmup 20 --runs 300 --export-json "$work/token.json" \
   -n "empty Rust binary" "$empty" \
+  -n "empty Rust binary, linked as amtoken" "$empty_linked" \
   -n "amtoken token (cached)" "$amtoken token" >/dev/null
 hyperfine -N --warmup 5 --runs 100 --export-json "$work/refresh.json" \
   -n "curl (refresh grant)" "$curl_refresh" \
@@ -64,6 +66,9 @@ for name in ["decode", "token", "refresh"]:
             ratio = f"{value:.2f}× {base}"
             target = f"≤ {limit}× {'met' if value <= limit else 'MISSED'}"
         print(f"| {name} | {command} | {median * 1e3:.2f} ms | {ratio} | {target} |")
+token = {r["command"]: r["median"] for r in json.load(open(f"{work}/token.json"))["results"]}
+linked = token["amtoken token (cached)"] / token["empty Rust binary, linked as amtoken"]
+print(f"\ncached token against the empty binary linked as amtoken (build.rs): {linked:.2f}×")
 PY
 size=$(stat -c %s "$amtoken")
 peak=$( { /usr/bin/time -f '%M' "$amtoken" token >/dev/null; } 2>&1 | tail -1)
