@@ -32,15 +32,16 @@ pub fn write_private(path: &Path, bytes: &[u8], durability: Durability) -> io::R
     }
     let mut file = builder.tempfile_in(dir)?;
     file.write_all(bytes)?;
-    if durability == Durability::Disposable {
-        file.persist(path).map_err(|error| error.error)?;
-        return Ok(());
+    let durable = durability == Durability::Durable;
+    if durable {
+        file.as_file().sync_all()?;
     }
-    file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;
     // The rename itself must survive a power cut too.
     #[cfg(unix)]
-    std::fs::File::open(dir)?.sync_all()?;
+    if durable {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
     Ok(())
 }
 
