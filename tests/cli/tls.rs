@@ -192,3 +192,39 @@ fn a_cacert_that_is_not_a_certificate_is_exit_3() {
         );
     }
 }
+
+/// The system certificate store is read only for TLS: with one rustls cannot use, a plain-http
+/// loopback server still answers, and an https one cannot be reached.
+#[test]
+fn the_system_certificate_store_is_read_only_for_tls() {
+    let sandbox = Sandbox::new();
+    let broken = sandbox.path("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let refresh = |issuer: &str| {
+        sandbox.store_record("default", issuer, REFRESH_TOKEN);
+        sandbox
+            .amtoken_for(issuer)
+            .env("SSL_CERT_FILE", &broken)
+            .env_remove("SSL_CERT_DIR")
+            .args(["refresh", "--force"])
+            .output()
+            .unwrap()
+    };
+
+    let plain = httpmock::MockServer::start();
+    crate::util::token_endpoint(&plain, "rt-plain");
+    let output = refresh(&plain.base_url());
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    assert_eq!(sandbox.stored_refresh_token("default"), "rt-plain");
+
+    let server = https_server(&sandbox);
+    let output = refresh(&format!("https://localhost:{}", server.port));
+    let (_, stderr) = outputs(&output);
+    assert_ne!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("valid certificates"), "{stderr}");
+    assert_eq!(sandbox.stored_refresh_token("default"), REFRESH_TOKEN);
+}
