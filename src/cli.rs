@@ -1,4 +1,8 @@
-//! The command line, as clap derive types only: no behaviour lives here.
+//! The command line, as clap derive types: no behaviour lives here but parsing ([`parse`], and
+//! [`hot_path`] for the commands scripts run most).
+//!
+//! When a flag of `token`, `header`, `decode` or a global one changes, update the tables in
+//! `hot_path.rs` too; its tests fail until they match.
 //!
 //! House conventions: explicit short flags, upper-case `value_name`, `env` on every setting that
 //! DESIGN.md gives a variable, a terse first doc line (`-h`) and a fuller paragraph (`--help`).
