@@ -1,5 +1,5 @@
 //! The command line, as clap derive types: no behaviour lives here but parsing ([`parse`], and
-//! [`hot_path`] for the commands scripts run most).
+//! `hot_path` for the commands scripts run most).
 //!
 //! When a flag of `token`, `header`, `decode` or a global one changes, update the tables in
 //! `hot_path.rs` too; its tests fail until they match.
