@@ -515,7 +515,7 @@ pub enum ClientAuth {
 /// Parses the process's arguments, or exits as clap does (usage errors 2, `--help` 0).
 ///
 /// `amtoken token`, `header` and `decode` are what scripts run most: a plain command line of
-/// theirs is read by [`hot_path`] without building clap's tree. Anything else, and anything
+/// theirs is read by `hot_path` without building clap's tree. Anything else, and anything
 /// unusual, takes clap, so that what users see is always the same.
 pub fn parse() -> Cli {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
