@@ -180,7 +180,7 @@ impl Session<'_> {
     /// (and might revoke what it issued for it).
     fn refuse_other_settings(&self, pending: &Pending) -> Result<()> {
         let settings = self.settings;
-        let now = [
+        let compared = [
             (
                 "issuer",
                 Some(settings.issuer_or_default()),
@@ -197,7 +197,7 @@ impl Session<'_> {
                 &pending.redirect_uri,
             ),
         ];
-        let differences: Vec<String> = now
+        let differences: Vec<String> = compared
             .into_iter()
             .filter_map(|(what, now, then)| {
                 let now = now?;
