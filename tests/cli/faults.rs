@@ -114,11 +114,7 @@ fn a_lost_answer_says_the_token_may_be_spent_and_is_never_resent() {
         let mut record = sandbox.stored_record("default");
         record["issuer"] = server.base_url().into();
         crate::util::write_private(&sandbox.store_file("default"), &record.to_string());
-        let output = sandbox
-            .amtoken_for(&server.base_url())
-            .arg("refresh")
-            .output()
-            .unwrap();
+        let output = sandbox.run_at(&server.base_url(), &["refresh"]);
         let (_, stderr) = outputs(&output);
         assert_eq!(output.status.code(), Some(5), "{stderr}");
         assert!(

@@ -35,11 +35,7 @@ fn refresh_sends_the_documented_form_with_client_secret_post() {
         then.status(200).json_body(token_response("rt-rotated-1"));
     });
     let sandbox = logged_in(&server);
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["refresh"]);
     let (stdout, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     mock.assert_calls(1);
@@ -388,11 +384,7 @@ fn a_rotated_refresh_token_is_stored_even_when_the_rest_of_the_answer_is_unusabl
         );
     });
     let sandbox = logged_in(&server);
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["refresh"]);
     assert_eq!(output.status.code(), Some(7));
     assert_no_secret(&output, &["rt-issued-anyway"]);
     assert_eq!(sandbox.stored_refresh_token("default"), "rt-issued-anyway");
@@ -408,11 +400,7 @@ fn a_connection_refused_is_exit_6_and_touches_nothing() {
         .port();
     let issuer = format!("http://127.0.0.1:{port}");
     let sandbox = Sandbox::logged_in_at(&issuer);
-    let output = sandbox
-        .amtoken_for(&issuer)
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&issuer, &["refresh"]);
     let stderr = crate::util::failed(&output, 6);
     assert!(
         stderr.contains("cannot connect to http://127.0.0.1:"),
@@ -483,11 +471,7 @@ fn a_fresh_cached_token_means_no_request_unless_forced() {
     let mock = token_endpoint(&server, "rt-forced");
     let sandbox = logged_in(&server);
     sandbox.cache_token("default", &server.base_url(), "cached.access.token", 3600);
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["refresh"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(outputs(&output).1.contains("no refresh needed"));
     mock.assert_calls(0);
@@ -505,11 +489,7 @@ fn a_token_stored_for_another_issuer_or_client_is_refused_naming_both() {
     let server = MockServer::start();
     let sandbox = Sandbox::new();
     sandbox.store_record("default", "https://identity.approvalmax.com", REFRESH_TOKEN);
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["refresh"]);
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(
@@ -572,11 +552,7 @@ fn a_rescued_refresh_token_is_moved_into_the_store_and_used_next_time() {
     rescued["obtained_at"] = "2026-11-02T00:00:00Z".into();
     let rescue = sandbox.path("data/amtoken/default.rescue.json");
     crate::util::write_private(&rescue, &rescued.to_string());
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["refresh"]);
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(

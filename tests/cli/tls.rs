@@ -134,11 +134,7 @@ fn an_unknown_ca_is_refused_until_cacert_names_it() {
     let issuer = format!("https://localhost:{}", server.port);
     sandbox.store_record("default", &issuer, REFRESH_TOKEN);
 
-    let output = sandbox
-        .amtoken_for(&issuer)
-        .arg("refresh")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&issuer, &["refresh"]);
     let stderr = crate::util::failed(&output, 6);
     assert!(
         stderr.contains("invalid peer certificate: UnknownIssuer"),

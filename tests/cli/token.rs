@@ -111,11 +111,7 @@ fn less_than_min_ttl_left_refreshes_once_and_prints_the_new_token() {
         .stdout("old.access.token\n");
     mock.assert_calls(0);
     // ... but not for the default 5m.
-    let output = sandbox
-        .amtoken_for(&server.base_url())
-        .arg("token")
-        .output()
-        .unwrap();
+    let output = sandbox.run_at(&server.base_url(), &["token"]);
     let (stdout, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(
