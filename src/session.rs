@@ -451,13 +451,19 @@ impl<'a> Session<'a> {
         freshness.allows(&cached, now).then_some(cached)
     }
 
-    /// The stored record for a refresh — or a newer one a failed store left in the rescue
-    /// file, which is moved into the store first — seeded when nothing is stored; refused when
+    /// The stored record for a refresh — or a newer one a failed local store left in the
+    /// rescue file, which is moved into the store first — seeded when nothing is stored; refused when
     /// it was obtained for another issuer or client.
     fn usable_record(&self) -> Result<Loaded> {
         let stored = self.stored_record()?;
         let rescue_path = self.settings.paths.rescue_file(&self.settings.profile);
-        let rescued = store::read_rescue(&rescue_path)?.filter(|rescued| {
+        // A shared store adopts a rescued token under the fleet lease instead (fleet.rs).
+        let rescue = if self.is_shared() {
+            None
+        } else {
+            store::read_rescue(&rescue_path)?
+        };
+        let rescued = rescue.filter(|rescued| {
             stored
                 .as_ref()
                 .is_none_or(|stored| rescued.obtained_at >= stored.record.obtained_at)

@@ -4,10 +4,14 @@
 //! 1. Read the secret and its version; a shared access token that will do is used as is.
 //! 2. A live lease of another holder: poll with jittered backoff until a new version appears or
 //!    the lease runs out.
-//! 3. Otherwise take the lease (a random holder id, until now + `--timeout` + 10 s) with a
-//!    check-and-set write; a lost race is normal and retried.
-//! 4. The holder spends the refresh token and writes the rotated one, the new access token and
-//!    an empty lease with a check-and-set on its own lease version.
+//! 3. Otherwise take the lease (a random holder id, until now + 2 × `--timeout` + 10 s: the
+//!    lease write, the refresh request, the clock skew and slack) with a check-and-set write; a
+//!    lost race is normal and retried.
+//! 4. The holder spends the refresh token only while a whole request deadline plus the clock
+//!    skew is left on its lease, counted after the lease write returned (else it takes the
+//!    lease anew); it writes the rotated one, the new access token and an empty lease with a
+//!    check-and-set on its own lease version. A newer token in this machine's rescue file is
+//!    adopted here, under the lease.
 //! 5. If that write loses, re-read: when the secret still holds the token this process spent,
 //!    its successor is the live one — write it on the version now read; otherwise keep it in
 //!    the rescue file and say so.
@@ -21,8 +25,14 @@ use crate::error::{Context as _, Error, Kind, Result};
 use crate::output;
 use crate::store::{CachedToken, SharedState, SharedStore, StoreError, Version};
 
-/// How long a lease outlives `--timeout`: a holder that died is taken over after it.
-const LEASE_MARGIN: Duration = Duration::from_secs(10);
+/// How far the clocks of two machines may differ: a machine whose clock is ahead of the
+/// holder's by less than this never takes a lease while the holder may still be spending.
+const CLOCK_SKEW: Duration = Duration::from_secs(5);
+/// The holder's own time between reading its lease and sending the refresh.
+const LEASE_SLACK: Duration = Duration::from_secs(5);
+/// How much longer than `--timeout` a request may take (the transport reads an answer that
+/// is waiting after its deadline, and the process takes its time around the request).
+const REQUEST_OVERRUN: Duration = Duration::from_secs(1);
 /// The longest pause between two reads while another machine refreshes.
 const MAX_POLL: Duration = Duration::from_secs(1);
 
@@ -34,10 +44,17 @@ impl Session<'_> {
         shared: &dyn SharedStore,
         freshness: Freshness<'_>,
     ) -> Result<(CachedToken, Provenance)> {
-        let lease_length = self.settings.timeout + LEASE_MARGIN;
+        let lease_length = self.lease_length();
         let deadline = Instant::now() + self.settings.lock_timeout + lease_length;
         let holder = lease_holder_id()?;
         let mut pause = Duration::from_millis(50);
+        let out_of_time = |what: &str| {
+            Error::msg(
+                Kind::LockTimeout,
+                format!("{what} the refresh lease of {}", self.store.location()),
+            )
+            .hint("try again later, or raise --lock-timeout")
+        };
         loop {
             let Some((state, version)) = shared
                 .read_shared()
@@ -87,15 +104,35 @@ impl Session<'_> {
             }
             let mut leased = state.clone();
             leased.lease_holder = Some(holder.clone());
-            leased.lease_until = Some(
-                now + chrono::Duration::from_std(lease_length).unwrap_or(chrono::Duration::MAX),
-            );
+            let until =
+                now + chrono::Duration::from_std(lease_length).unwrap_or(chrono::Duration::MAX);
+            leased.lease_until = Some(until);
+            let writing = Instant::now();
             match shared.write_shared(&leased, Some(&version)) {
                 Ok(lease_version) => {
+                    // Counted from after the write returned, by both clocks: the wall clock
+                    // that the others judge the lease by, and the monotonic one (a clock that
+                    // jumps back must not stretch it).
+                    let left = (until - Utc::now())
+                        .to_std()
+                        .unwrap_or_default()
+                        .min(lease_length.saturating_sub(writing.elapsed()));
+                    if left < self.spend_allowance() {
+                        // Too little left to spend safely (a slow write, a pause): take it anew.
+                        if Instant::now() >= deadline {
+                            return Err(out_of_time(
+                                "too little time was left (is Vault slow?) on",
+                            ));
+                        }
+                        continue;
+                    }
                     return self.refresh_as_lease_holder(shared, leased, lease_version);
                 }
                 // Another machine wrote first: read again.
                 Err(StoreError::Conflict { .. }) => {
+                    if Instant::now() >= deadline {
+                        return Err(out_of_time("other machines kept winning"));
+                    }
                     std::thread::sleep(jittered(Duration::from_millis(20)));
                 }
                 Err(error) => {
@@ -105,23 +142,28 @@ impl Session<'_> {
         }
     }
 
-    /// Steps 4 and 5: spend the refresh token, then write what came back.
+    /// How long a lease lasts: its own write, the refresh request, the clock skew, the slack.
+    /// A holder that died is taken over after it.
+    fn lease_length(&self) -> Duration {
+        self.settings.timeout * 2 + CLOCK_SKEW + LEASE_SLACK
+    }
+
+    /// What must be left on the lease to spend the refresh token: one whole request deadline,
+    /// and the clock skew another machine may have.
+    fn spend_allowance(&self) -> Duration {
+        self.settings.timeout + REQUEST_OVERRUN + CLOCK_SKEW
+    }
+
+    /// Steps 4 and 5: adopt a newer rescued token, spend the refresh token, then write what
+    /// came back; conflicts are re-read for at most a lease's length.
     fn refresh_as_lease_holder(
         &self,
         shared: &dyn SharedStore,
         leased: SharedState,
         lease_version: Version,
     ) -> Result<(CachedToken, Provenance)> {
+        let (leased, lease_version) = self.adopt_rescued(shared, leased, lease_version)?;
         let spent = leased.record.clone();
-        // A process paused after taking the lease must not spend a token another machine may
-        // have spent since (some servers then revoke the whole grant): check the lease first.
-        if leased.lease_until.is_some_and(|until| until <= Utc::now()) {
-            return Err(Error::msg(
-                Kind::LockTimeout,
-                "the refresh lease ran out before this process could use it (was it paused?)",
-            )
-            .hint("run the command again"));
-        }
         let reply = match self.request_refresh(&spent) {
             Ok(reply) => reply,
             Err(error) => {
@@ -144,14 +186,15 @@ impl Session<'_> {
         let record = issued.record.clone().unwrap_or_else(|| spent.clone());
         let state = SharedState::new(record.clone(), issued.token.as_ref().ok());
         let mut expected = lease_version;
-        for _ in 0..5 {
+        let deadline = Instant::now() + self.lease_length();
+        loop {
             match shared.write_shared(&state, Some(&expected)) {
                 Ok(_) => {
                     let token = issued.token.context("failed to refresh the access token")?;
                     self.cache_locally(&token);
                     return Ok((token, Provenance::Refreshed));
                 }
-                Err(StoreError::Conflict { .. }) => {
+                Err(StoreError::Conflict { .. }) if Instant::now() < deadline => {
                     // Step 5: someone wrote while this process refreshed (its lease ran out).
                     let current = shared
                         .read_shared()
@@ -165,6 +208,7 @@ impl Session<'_> {
                         _ => break,
                     }
                 }
+                Err(StoreError::Conflict { .. }) => break,
                 Err(error) => {
                     return Err(self.rescue_shared(&record, Error::from(error)));
                 }
@@ -187,6 +231,44 @@ impl Session<'_> {
         Ok((token, Provenance::Refreshed))
     }
 
+    /// Under the lease: a refresh token this machine kept in its rescue file that is not older
+    /// than the shared one (and of the same issuer and client) is written into the secret,
+    /// keeping the lease, and spent instead. An older one is left alone: it never replaces a
+    /// newer shared token.
+    fn adopt_rescued(
+        &self,
+        shared: &dyn SharedStore,
+        leased: SharedState,
+        lease_version: Version,
+    ) -> Result<(SharedState, Version)> {
+        let rescue_path = self.settings.paths.rescue_file(&self.settings.profile);
+        let Some(rescued) = crate::store::read_rescue(&rescue_path)? else {
+            return Ok((leased, lease_version));
+        };
+        if rescued.obtained_at < leased.record.obtained_at
+            || Identity::of(&rescued) != Identity::of(&leased.record)
+        {
+            return Ok((leased, lease_version));
+        }
+        let adopted = SharedState {
+            record: rescued,
+            access_token: None,
+            token_type: None,
+            expires_at: None,
+            ..leased
+        };
+        let version = shared
+            .write_shared(&adopted, Some(&lease_version))
+            .context("failed to move the rescued refresh token into the shared secret")?;
+        crate::store::remove_rescue(&rescue_path)?;
+        output::note(format_args!(
+            "amtoken: moved the rescued refresh token from {} into {}",
+            rescue_path.display(),
+            self.store.location()
+        ));
+        Ok((adopted, version))
+    }
+
     /// Polls the shared secret, for as long as a lease lasts, for a successor of the refresh
     /// token `spent` with an unexpired access token: the best there is once `spent` is dead.
     fn await_successor(
@@ -194,7 +276,7 @@ impl Session<'_> {
         shared: &dyn SharedStore,
         spent: &crate::store::Record,
     ) -> Option<CachedToken> {
-        let deadline = Instant::now() + self.settings.timeout + LEASE_MARGIN;
+        let deadline = Instant::now() + self.lease_length();
         let mut pause = Duration::from_millis(100);
         while Instant::now() < deadline {
             std::thread::sleep(jittered(pause));

@@ -76,6 +76,8 @@ server.listen(0, '127.0.0.1', () => {
       client('amtoken-lease-paused', 'client_secret_post'),
       client('amtoken-lease-rescued', 'client_secret_post'),
       client('amtoken-vault-rescue', 'client_secret_post'),
+      client('amtoken-lease-late', 'client_secret_post'),
+      client('amtoken-lease-rescue-waits', 'client_secret_post'),
       // `amtoken api` and `exec` against the API stand-in, counted apart.
       client('amtoken-api', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
