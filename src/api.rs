@@ -156,12 +156,12 @@ impl ApiRequest {
     }
 }
 
-/// How long Retry-After asks to wait: seconds, or an HTTP date; `None` when absent or
-/// unreadable.
+/// How long Retry-After asks to wait: seconds (more than any clock holds: [`Duration::MAX`]),
+/// or an HTTP date; `None` when absent or unreadable.
 pub fn retry_after(reply: &Reply, now: DateTime<Utc>) -> Option<Duration> {
     let value = reply.header(header::RETRY_AFTER)?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Some(value.parse().map_or(Duration::MAX, Duration::from_secs));
     }
     let at = DateTime::parse_from_rfc2822(value)
         .ok()?
@@ -328,6 +328,8 @@ mod tests {
         );
         assert_eq!(wait("Thu, 26 Nov 2026 09:00:00 GMT"), Some(Duration::ZERO));
         assert_eq!(wait("soon"), None);
+        assert_eq!(wait("-1"), None);
+        assert_eq!(wait("18446744073709551616"), Some(Duration::MAX));
         assert_eq!(retry_after(&reply(429, &[], ""), now), None);
     }
 

@@ -12,6 +12,7 @@ pub mod jwt;
 mod oauth;
 pub mod output;
 mod paths;
+pub mod process;
 pub mod secret;
 mod session;
 mod store;

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    amtoken::process::forbid_core_dumps();
     let cli = amtoken::cli::parse();
     match amtoken::run(cli) {
         Ok(status) => ExitCode::from(status.0),

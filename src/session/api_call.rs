@@ -47,7 +47,7 @@ impl Session<'_> {
             // Without Retry-After: 1 s, 2 s, 4 s, …
             let wait = api::retry_after(&reply, Utc::now())
                 .unwrap_or_else(|| Duration::from_secs(1 << retries.min(6)));
-            if waited + wait > policy.max_wait {
+            if waited.saturating_add(wait) > policy.max_wait {
                 output::note(format_args!(
                     "amtoken: {} asks to wait {}s more, past --max-wait {}s: giving up",
                     reply.status,
@@ -64,7 +64,7 @@ impl Session<'_> {
                 policy.retries
             ));
             std::thread::sleep(wait);
-            waited += wait;
+            waited = waited.saturating_add(wait);
         }
     }
 }

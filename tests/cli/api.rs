@@ -197,6 +197,21 @@ fn busy_and_unavailable_answers_are_waited_out_within_bounds() {
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(11), "{stderr}");
     assert!(stderr.contains("past --max-wait 5s: giving up"), "{stderr}");
+    // Issue 18: a Retry-After too large for any clock is a long wait, not a crash, and not
+    // the 1 s backoff of a missing one.
+    for after in ["18446744073709551615", "99999999999999999999999"] {
+        let output = api(
+            &sandbox,
+            &[
+                &format!("busy/huge-{}?times=1&after={after}", after.len()),
+                "--max-wait",
+                "5s",
+            ],
+        );
+        let (_, stderr) = outputs(&output);
+        assert_eq!(output.status.code(), Some(11), "{stderr}");
+        assert!(stderr.contains("past --max-wait 5s: giving up"), "{stderr}");
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod crashes;
 mod decode;
 mod errors;
 mod exchange;
+mod exec;
 mod faults;
 mod fleet;
 mod keychain;

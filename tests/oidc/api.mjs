@@ -88,10 +88,10 @@ const server = createServer(async (req, res) => {
     case 'busy': {
       busy[id] = (busy[id] ?? 0) + 1;
       if (busy[id] <= Number(url.searchParams.get('times') ?? 1)) {
-        const after = Number(url.searchParams.get('after') ?? 1);
-        // ?date: Retry-After as an HTTP date rather than seconds.
+        const after = url.searchParams.get('after') ?? '1';
+        // ?date: Retry-After as an HTTP date rather than seconds (sent as given otherwise).
         res.setHeader('retry-after', url.searchParams.has('date')
-          ? new Date(Date.now() + after * 1000).toUTCString() : String(after));
+          ? new Date(Date.now() + Number(after) * 1000).toUTCString() : after);
         return problem(res, 429, 'Too Many Requests', 'slow down', 'RateLimited');
       }
       return json(res, 200, { ok: true, attempts: busy[id], method: req.method });
