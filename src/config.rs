@@ -125,6 +125,12 @@ pub enum ConfigError {
         "invalid profile name {0:?}: use letters, digits, '.', '_' and '-', not starting with '.' or ending in '.rescue'"
     )]
     BadProfile(String),
+    #[error("invalid Vault {key} {value:?}: {why}")]
+    BadVaultPath {
+        key: &'static str,
+        value: String,
+        why: &'static str,
+    },
     #[error("no client id is set")]
     MissingClientId,
     #[error("no redirect URI is set")]
@@ -443,20 +449,24 @@ fn resolve_profile(
                 .or_else(|| non_empty_env("BAO_ADDR"))
                 .or(table.vault_addr)
                 .map(|address| address.trim_end_matches('/').to_string()),
-            mount: flags
-                .vault_mount
-                .clone()
-                .or(table.vault_mount)
-                .unwrap_or_else(|| "secret".into())
-                .trim_matches('/')
-                .to_string(),
-            path: flags
-                .vault_path
-                .clone()
-                .or(table.vault_path)
-                .unwrap_or_else(|| format!("amtoken/{profile}"))
-                .trim_matches('/')
-                .to_string(),
+            mount: vault_segments(
+                "mount",
+                flags
+                    .vault_mount
+                    .clone()
+                    .or(table.vault_mount)
+                    .unwrap_or_else(|| "secret".into()),
+                store,
+            )?,
+            path: vault_segments(
+                "path",
+                flags
+                    .vault_path
+                    .clone()
+                    .or(table.vault_path)
+                    .unwrap_or_else(|| format!("amtoken/{profile}")),
+                store,
+            )?,
             namespace: non_empty_env("VAULT_NAMESPACE").or_else(|| non_empty_env("BAO_NAMESPACE")),
             cacert: non_empty_env("VAULT_CACERT")
                 .or_else(|| non_empty_env("BAO_CACERT"))
@@ -479,6 +489,47 @@ fn resolve_profile(
         config,
         config_path,
     })
+}
+
+/// A Vault mount or path, its outer slashes trimmed, checked (with `--store vault`) to name
+/// a place inside the mount: no empty, `.` or `..` segment (Vault would resolve them to another
+/// path, and the Vault token would go with the request), and no `?`, `#` or `%` (a query, a
+/// fragment, an escape) nor a control character.
+fn vault_segments(
+    key: &'static str,
+    value: String,
+    store: StoreKind,
+) -> Result<String, ConfigError> {
+    let trimmed = value.trim_matches('/').to_string();
+    if store != StoreKind::Vault {
+        return Ok(trimmed);
+    }
+    let bad = |why| {
+        Err(ConfigError::BadVaultPath {
+            key,
+            value: value.clone(),
+            why,
+        })
+    };
+    if trimmed.is_empty() {
+        return bad("it is empty");
+    }
+    if trimmed.split('/').any(|segment| segment.is_empty()) {
+        return bad("it has an empty segment (//)");
+    }
+    if trimmed
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return bad("a segment is . or ..");
+    }
+    if trimmed
+        .chars()
+        .any(|c| matches!(c, '?' | '#' | '%') || c.is_control())
+    {
+        return bad("it has ?, #, % or a control character");
+    }
+    Ok(trimmed)
 }
 
 fn non_empty_env(name: &str) -> Option<String> {

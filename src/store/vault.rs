@@ -44,16 +44,39 @@ impl VaultStore {
             })
     }
 
+    /// `{address}/v1/{mount}/{area}/{path}`, built segment by segment: each segment of the
+    /// mount and the path is escaped as one, so none can add a query or climb out of the mount
+    /// (the settings refuse such values before this; this is the second wall).
     fn url(&self, area: &str, path: &str) -> Result<url::Url, StoreError> {
-        let text = format!(
-            "{}/v1/{}/{area}/{path}",
-            self.address()?,
-            self.settings.mount
-        );
-        http::check_url(&text).map_err(|cause| StoreError::Refused {
+        let refused = |why: String| StoreError::Refused {
             location: self.location(),
-            why: cause.to_string(),
-        })
+            why,
+        };
+        let mut url =
+            http::check_url(self.address()?).map_err(|cause| refused(cause.to_string()))?;
+        let segments = self
+            .settings
+            .mount
+            .split('/')
+            .chain([area])
+            .chain(path.split('/'));
+        if segments
+            .clone()
+            .any(|segment| segment.is_empty() || segment == "." || segment == "..")
+        {
+            return Err(refused(format!(
+                "the Vault mount {:?} and path {path:?} must name a place inside the mount",
+                self.settings.mount
+            )));
+        }
+        url.path_segments_mut()
+            .map_err(|()| refused("the Vault address cannot have a path".into()))?
+            .pop_if_empty()
+            .push("v1")
+            .extend(segments);
+        url.set_query(None);
+        url.set_fragment(None);
+        Ok(url)
     }
 
     fn transport(&self) -> Result<&Transport, StoreError> {
@@ -436,5 +459,31 @@ mod tests {
             Err(StoreError::Conflict { .. })
         ));
         assert!(store.delete().unwrap());
+    }
+
+    #[test]
+    fn urls_are_built_segment_by_segment_inside_the_mount() {
+        let mut settings = store("amtoken/a b").settings;
+        settings.address = Some("http://127.0.0.1:8200".into());
+        let url = |path: &str| {
+            let store = VaultStore::new(
+                VaultSettings {
+                    path: path.into(),
+                    ..settings.clone()
+                },
+                std::env::temp_dir().join("amtoken-vault-url.lock"),
+            );
+            store.url("data", path).map(|url| url.to_string())
+        };
+        assert_eq!(
+            url("amtoken/a b").unwrap(),
+            "http://127.0.0.1:8200/v1/secret/data/amtoken/a%20b"
+        );
+        assert_eq!(
+            url("x?y#z").unwrap(),
+            "http://127.0.0.1:8200/v1/secret/data/x%3Fy%23z"
+        );
+        assert!(url("../../sys").is_err());
+        assert!(url("a//b").is_err());
     }
 }

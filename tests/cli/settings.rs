@@ -177,3 +177,44 @@ fn decode_works_whatever_the_config_file_says() {
         .assert()
         .success();
 }
+
+/// Issue 18: a Vault mount or path that would leave the mount (`..`), add a query or fragment,
+/// or smuggle an escape is refused before anything is sent, so the Vault token goes nowhere
+/// it was not meant for.
+#[test]
+fn a_vault_path_that_leaves_its_mount_is_refused_before_anything_is_sent() {
+    let vault = httpmock::MockServer::start();
+    let anything = vault.mock(|when, then| {
+        when.any_request();
+        then.status(200).body("{}");
+    });
+    let sandbox = Sandbox::new();
+    for (flag, value) in [
+        ("--vault-path", "../../../sys/policies/acl/admin"),
+        ("--vault-path", "amtoken/./default"),
+        ("--vault-path", "amtoken//default"),
+        ("--vault-path", "amtoken/default?list=true"),
+        ("--vault-path", "amtoken/default#x"),
+        ("--vault-path", "amtoken/%2e%2e/x"),
+        ("--vault-mount", ".."),
+        ("--vault-mount", "secret/../sys"),
+        ("--vault-mount", ""),
+    ] {
+        for command in [&["token"][..], &["status"], &["logout"]] {
+            let output = sandbox
+                .amtoken()
+                .env("AMTOKEN_STORE", "vault")
+                .env("AMTOKEN_VAULT_ADDR", vault.base_url())
+                .env("VAULT_TOKEN", "hvs.never-sent")
+                .args([flag, value])
+                .args(command)
+                .output()
+                .unwrap();
+            let stderr = crate::util::failed(&output, 3);
+            assert!(stderr.contains("invalid Vault"), "{flag} {value}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(!stderr.contains("hvs.never-sent"));
+        }
+    }
+    anything.assert_calls(0);
+}
