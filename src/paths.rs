@@ -87,6 +87,14 @@ impl Paths {
             .join(format!("{profile}.json"))
     }
 
+    /// Which profile a seed refresh token (`AMTOKEN_REFRESH_TOKEN`) was stored for, named by a
+    /// hash of the token: a one-time token seeds one profile only.
+    pub fn seed_file(&self, refresh_token: &str) -> PathBuf {
+        self.data_dir
+            .join("seeds")
+            .join(format!("{}.json", short_hash(refresh_token)))
+    }
+
     /// Notes a refresh whose answer never arrived.
     pub fn lost_answer_file(&self, profile: &str) -> PathBuf {
         self.cache_dir

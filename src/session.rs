@@ -124,6 +124,14 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
+/// Which profile a seed refresh token was stored for, and when.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct SeedUse {
+    profile: String,
+    #[serde(with = "store::rfc3339")]
+    at: DateTime<Utc>,
+}
+
 /// What [`Session::forget`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forgotten {
@@ -504,7 +512,8 @@ impl<'a> Session<'a> {
     }
 
     /// `AMTOKEN_REFRESH_TOKEN` seeds an empty store (CI without a keychain): it is stored at
-    /// once, and from then on it rotates like any stored token. Without it: not logged in.
+    /// once, and from then on it rotates like any stored token — for one profile only, once.
+    /// Without it: not logged in.
     fn seed_store(&self) -> Result<Loaded> {
         let settings = self.settings;
         let Some(seed) = &self.seed else {
@@ -525,10 +534,42 @@ impl<'a> Session<'a> {
             scope: settings.scope.clone(),
             obtained_at: Utc::now(),
         };
-        let version = self
-            .store
-            .save(&record, None)
-            .context("failed to store the refresh token from AMTOKEN_REFRESH_TOKEN")?;
+        // The token works once: claim it for this profile before storing it, so that no other
+        // profile (each has its own lock) and no later run after a logout spends it again.
+        let claim = settings.paths.seed_file(seed.expose());
+        let seeded = SeedUse {
+            profile: settings.profile.clone(),
+            at: record.obtained_at,
+        };
+        if !store::create_file(&claim, &seeded)? {
+            let used: Option<SeedUse> = store::read_file(&claim).ok().flatten();
+            let (profile, at) = used.map_or_else(
+                || ("another profile".to_string(), String::new()),
+                |used| {
+                    (
+                        format!("profile {:?}", used.profile),
+                        format!(" at {}", output::rfc3339(used.at)),
+                    )
+                },
+            );
+            return Err(Error::msg(
+                Kind::InvalidInput,
+                format!(
+                    "not logged in: nothing is stored for profile {:?}, and AMTOKEN_REFRESH_TOKEN was already stored for {profile}{at}: a refresh token works once",
+                    settings.profile
+                ),
+            )
+            .hint("set AMTOKEN_REFRESH_TOKEN to a fresh refresh token for this profile, or log in with `amtoken login`"));
+        }
+        let version = match self.store.save(&record, None) {
+            Ok(version) => version,
+            Err(error) => {
+                // Not stored, so not spent: the seed may be tried again.
+                let _ = store::remove_file(&claim, "remove");
+                return Err(Error::from(error)
+                    .context("failed to store the refresh token from AMTOKEN_REFRESH_TOKEN"));
+            }
+        };
         output::note(format_args!(
             "amtoken: stored the refresh token from AMTOKEN_REFRESH_TOKEN in {}",
             self.store.location()

@@ -19,6 +19,22 @@ pub enum Durability {
 
 /// Replaces `path` with `bytes` atomically; the file is 0600 and its directory 0700.
 pub fn write_private(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
+    put_private(path, bytes, durability, Put::Replace).map(|_| ())
+}
+
+/// Creates `path` with `bytes`, whole, unless it exists: `false` then, and nothing written.
+/// Of two processes creating one path, exactly one gets `true`. Durable.
+pub fn create_private(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    put_private(path, bytes, Durability::Durable, Put::Create)
+}
+
+#[derive(PartialEq)]
+enum Put {
+    Replace,
+    Create,
+}
+
+fn put_private(path: &Path, bytes: &[u8], durability: Durability, put: Put) -> io::Result<bool> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no parent directory"))?;
@@ -36,13 +52,21 @@ pub fn write_private(path: &Path, bytes: &[u8], durability: Durability) -> io::R
     if durable {
         file.as_file().sync_all()?;
     }
-    file.persist(path).map_err(|error| error.error)?;
+    if put == Put::Create {
+        match file.persist_noclobber(path) {
+            Ok(_) => {}
+            Err(error) if error.error.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+            Err(error) => return Err(error.error),
+        }
+    } else {
+        file.persist(path).map_err(|error| error.error)?;
+    }
     // The rename itself must survive a power cut too.
     #[cfg(unix)]
     if durable {
         std::fs::File::open(dir)?.sync_all()?;
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -301,6 +301,16 @@ pub fn write_file(
     })
 }
 
+/// Creates a JSON file amtoken keeps, mode 0600, unless it exists (`false`): of two processes,
+/// exactly one creates it.
+pub fn create_file(path: &Path, value: &impl Serialize) -> Result<bool, StoreError> {
+    atomic::create_private(path, &to_json(value)).map_err(|cause| StoreError::Io {
+        action: "create",
+        path: path.to_path_buf(),
+        cause,
+    })
+}
+
 /// The record in the rescue file, if there is one.
 pub fn read_rescue(path: &Path) -> Result<Option<Record>, StoreError> {
     read_json_file(path)

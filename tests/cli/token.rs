@@ -180,6 +180,41 @@ fn amtoken_refresh_token_seeds_an_empty_store_and_is_never_printed() {
     mock.assert_calls(1);
 }
 
+/// Issue 18: a seed is one refresh token, and it works once. `-p a token; -p b token` must not
+/// spend it twice (each profile has its own lock), nor a run after `logout`.
+#[test]
+fn a_seed_serves_one_profile_only() {
+    let server = MockServer::start();
+    let seed = server.mock(|when, then| {
+        when.path("/connect/token")
+            .form_urlencoded_tuple("refresh_token", "seed-one-time");
+        then.status(200).json_body(token_response("rt-after-seed"));
+    });
+    let sandbox = Sandbox::new();
+    let run = |profile: &str, command: &str| {
+        sandbox
+            .amtoken_for(&server.base_url())
+            .env("AMTOKEN_REFRESH_TOKEN", "seed-one-time")
+            .args(["--profile", profile, command])
+            .output()
+            .unwrap()
+    };
+    let output = run("a", "token");
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let output = run("b", "token");
+    let stderr = crate::util::failed(&output, 3);
+    assert!(
+        stderr.contains("AMTOKEN_REFRESH_TOKEN was already stored for profile \"a\""),
+        "{stderr}"
+    );
+    assert_no_secret(&output, &["seed-one-time"]);
+    assert!(!sandbox.store_file("b").exists());
+    // Nor again for the same profile once it is logged out: the seed was spent.
+    assert_eq!(run("a", "logout").status.code(), Some(0));
+    crate::util::failed(&run("a", "token"), 3);
+    seed.assert_calls(1);
+}
+
 #[test]
 fn a_failing_token_prints_one_line_and_nothing_on_stdout() {
     let output = Sandbox::new()
