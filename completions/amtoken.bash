@@ -337,7 +337,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__authorize__subcmd__url)
-            opts="-p -v -h -V --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-p -v -h -V --no-pkce --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1149,7 +1149,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__login)
-            opts="-o -p -v -h -V --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --no-pkce --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -258,7 +258,8 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-mount -d
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
-complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l pkce -d 'Send a PKCE code challenge (S256) and the verifier with the code'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-pkce -d 'Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l pkce -d 'Send a PKCE code challenge (S256): the default, accepted for older scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-browser -d 'Do not open a browser; only print the URL'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -287,7 +288,8 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
-complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l pkce -d 'Add a PKCE code challenge (S256); `exchange` sends the verifier'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l no-pkce -d 'Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l pkce -d 'Send a PKCE code challenge (S256): the default, accepted for older scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s V -l version -d 'Print version'

@@ -198,7 +198,7 @@ pub enum Command {
 
     /// Print the authorize URL and remember its state for `amtoken exchange`
     ///
-    /// The state (and, with --pkce, the code verifier) is kept in the cache directory for 10
+    /// The state and the PKCE code verifier (unless --no-pkce) are kept in the cache directory for 10
     /// minutes; `amtoken exchange --code <CALLBACK-URL>` checks the callback against it.
     AuthorizeUrl(AuthorizeUrlArgs),
 
@@ -300,9 +300,8 @@ pub struct StatusArgs {
 /// `amtoken login`
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// Send a PKCE code challenge (S256) and the verifier with the code
-    #[arg(long)]
-    pub pkce: bool,
+    #[command(flatten)]
+    pub pkce: PkceArgs,
 
     /// Do not open a browser; only print the URL
     #[arg(long)]
@@ -320,9 +319,28 @@ pub struct LoginArgs {
 /// `amtoken authorize-url`
 #[derive(Debug, Args)]
 pub struct AuthorizeUrlArgs {
-    /// Add a PKCE code challenge (S256); `exchange` sends the verifier
-    #[arg(long)]
+    #[command(flatten)]
+    pub pkce: PkceArgs,
+}
+
+/// PKCE (RFC 7636, S256) for `login` and `authorize-url`: on unless turned off (RFC 8252 and
+/// RFC 9700 want it for every client).
+#[derive(Debug, Args)]
+pub struct PkceArgs {
+    /// Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]
+    #[arg(long, overrides_with = "pkce")]
+    pub no_pkce: bool,
+
+    /// Send a PKCE code challenge (S256): the default, accepted for older scripts
+    #[arg(long, hide = true)]
     pub pkce: bool,
+}
+
+impl PkceArgs {
+    /// Whether to send a code challenge.
+    pub fn enabled(&self) -> bool {
+        !self.no_pkce
+    }
 }
 
 /// `amtoken logout`

@@ -1,4 +1,4 @@
-//! `amtoken authorize-url [--pkce]`: the authorize URL on stdout; its state (and verifier) kept
+//! `amtoken authorize-url [--no-pkce]`: the authorize URL on stdout; its state (and verifier) kept
 //! for `amtoken exchange`.
 
 use crate::cli::AuthorizeUrlArgs;
@@ -9,7 +9,7 @@ use crate::session::Session;
 
 /// Runs `amtoken authorize-url`.
 pub fn run(args: &AuthorizeUrlArgs, settings: &Settings) -> Result<()> {
-    let authorization = Session::open(settings).begin_authorization(args.pkce)?;
+    let authorization = Session::open(settings).begin_authorization(args.pkce.enabled())?;
     output::print(&format!("{}\n", authorization.url))?;
     output::note(
         "amtoken: open the URL, authorize, then run `amtoken exchange --code '<the URL the \

@@ -31,7 +31,7 @@ pub fn run(args: &LoginArgs, settings: &Settings) -> Result<()> {
         ));
     };
     let session = Session::open(settings);
-    let authorization = session.begin_authorization(args.pkce)?;
+    let authorization = session.begin_authorization(args.pkce.enabled())?;
     output::note(format_args!(
         "amtoken: open this URL in a browser to authorize:\n\n    {}\n",
         authorization.url
@@ -46,7 +46,7 @@ pub fn run(args: &LoginArgs, settings: &Settings) -> Result<()> {
                 "amtoken: waiting for the browser at {} (gives up {timeout})",
                 authorization.redirect_uri
             ));
-            let callback = listener.wait(args.login_timeout)?;
+            let callback = listener.wait(args.login_timeout, &authorization.state)?;
             let result = session.exchange_callback(&callback.url, None, None);
             match &result {
                 Ok(_) => callback.answer(true, "amtoken: you are logged in."),

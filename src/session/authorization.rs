@@ -44,6 +44,8 @@ struct UsedState {
 pub struct Authorization {
     pub url: Url,
     pub redirect_uri: String,
+    /// The state the callback must carry.
+    pub state: String,
 }
 
 impl From<AuthorizeError> for Error {
@@ -89,6 +91,7 @@ impl Session<'_> {
         Ok(Authorization {
             url: request.url,
             redirect_uri,
+            state: request.state,
         })
     }
 
@@ -107,8 +110,12 @@ impl Session<'_> {
         let (expected, pending_verifier) = match (&pending, state) {
             (_, Some(state)) => {
                 let answered = pending.as_ref().filter(|pending| pending.state == state);
-                if let Some(answered) = answered {
-                    self.refuse_other_settings(answered)?;
+                match answered {
+                    Some(answered) => self.refuse_other_settings(answered)?,
+                    None => output::warn(format_args!(
+                        "no pending authorize request of profile {:?} has that --state: the callback's state is checked, but not the request's expiry nor the settings it was made with",
+                        self.settings.profile
+                    )),
                 }
                 let verifier = answered.and_then(|pending| pending.code_verifier.clone());
                 (Some(state.to_string()), verifier)
@@ -136,6 +143,10 @@ impl Session<'_> {
             }
             (None, None) => {
                 self.refuse_replay(found.as_deref())?;
+                output::warn(format_args!(
+                    "no pending authorize request for profile {:?}: the callback's state and the request's expiry were not checked (pass --state to check the state)",
+                    self.settings.profile
+                ));
                 (None, None)
             }
         };

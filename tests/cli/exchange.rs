@@ -47,6 +47,12 @@ fn exchange_sends_the_code_grant_and_keeps_both_tokens() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     mock.assert_calls(1);
     assert_eq!(stdout, "");
+    // No pending request (authorize-url was not run here): said, not skipped silently.
+    let (warning, stderr) = stderr.split_once('\n').unwrap();
+    assert_eq!(
+        warning,
+        "amtoken: warning: no pending authorize request of profile \"default\" has that --state: the callback's state is checked, but not the request's expiry nor the settings it was made with"
+    );
     assert!(
         stderr.starts_with(
             "amtoken: logged in profile \"default\" (file): access token valid until "
@@ -100,12 +106,17 @@ fn exchange_prints_the_requested_output() {
         ])
         .output()
         .unwrap();
+    let (stdout, stderr) = outputs(&output);
     assert_eq!(
-        outputs(&output).0,
+        stdout,
         format!(
             "Authorization: Bearer {}\n",
             fixture_text("approvalmax-access-token.jwt")
         )
+    );
+    assert!(
+        stderr.contains("no pending authorize request for profile \"default\": the callback's state and the request's expiry were not checked"),
+        "{stderr}"
     );
 }
 

@@ -45,17 +45,24 @@ fn finish(mut child: Child, mut stderr: BufReader<std::process::ChildStderr>) ->
 
 /// `amtoken login` of `client` (one of the provider's loopback clients) listening on `port`.
 fn login_over_loopback(sandbox: &Sandbox, client: &str, port: u16) -> Child {
+    login_at(
+        sandbox,
+        &issuer(),
+        client,
+        &format!("http://127.0.0.1:{port}/callback"),
+    )
+}
+
+/// `amtoken login` of `client` at `issuer`, with `redirect_uri`.
+fn login_at(sandbox: &Sandbox, issuer: &str, client: &str, redirect_uri: &str) -> Child {
     let mut command = sandbox.std_amtoken();
     command
-        .env("AMTOKEN_ISSUER", issuer())
+        .env("AMTOKEN_ISSUER", issuer)
         .env("AMTOKEN_CLIENT_ID", client)
         .env("AMTOKEN_CLIENT_SECRET", secret_of(client))
-        .env(
-            "AMTOKEN_REDIRECT_URI",
-            format!("http://127.0.0.1:{port}/callback"),
-        )
+        .env("AMTOKEN_REDIRECT_URI", redirect_uri)
         .env("AMTOKEN_STORE", "file")
-        .args(["login", "--no-browser", "--pkce", "--login-timeout", "60s"])
+        .args(["login", "--no-browser", "--login-timeout", "60s"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -110,27 +117,58 @@ fn login_reports_access_denied_with_the_servers_words() {
     assert!(!sandbox.store_file("default").exists());
 }
 
+/// Issue 18: what reaches the listener but is not the browser coming back from this login —
+/// another state, none, an `?error=` without a state, another `Host` (a DNS-rebinding page) —
+/// gets a page that says nothing of the login (never the state), no code is sent, and the
+/// login goes on to take the real callback.
 #[test]
 #[ignore = "needs the test provider: run `bash tests/run`"]
-fn login_refuses_a_callback_of_another_request_and_sends_nothing() {
+fn login_ignores_callbacks_that_are_not_its_own_and_waits_for_the_real_one() {
     let sandbox = Sandbox::new();
     let port = free_port();
-    let before = grants("amtoken-loopback-forged", "authorization_code");
-    let mut child = login_over_loopback(&sandbox, "amtoken-loopback-forged", port);
-    let (_url, stderr) = authorize_url_from(&mut child);
-    // A forged callback: another state.
-    let page = reqwest::blocking::get(format!(
-        "http://127.0.0.1:{port}/callback?code=forged&state=not-ours"
-    ))
-    .unwrap();
-    assert_eq!(page.status(), 400);
+    let client = "amtoken-loopback-forged";
+    let before = grants(client, "authorization_code");
+    let mut child = login_over_loopback(&sandbox, client, port);
+    let (url, stderr) = authorize_url_from(&mut child);
+    let state = provider::query_param(&url, "state");
+    let base = format!("http://127.0.0.1:{port}/callback");
+    let http = reqwest::blocking::Client::new();
+    for (query, host, status) in [
+        ("?code=forged&state=not-ours".to_string(), None, 400),
+        ("?code=forged".to_string(), None, 400),
+        (
+            "?error=access_denied&error_description=attacker+words".to_string(),
+            None,
+            400,
+        ),
+        (
+            format!("?code=forged&state={state}"),
+            Some(format!("rebound.example:{port}")),
+            421,
+        ),
+    ] {
+        let mut request = http.get(format!("{base}{query}"));
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
+        let page = request.send().unwrap();
+        assert_eq!(page.status(), status, "{query}");
+        let text = page.text().unwrap();
+        assert!(!text.contains(&state), "the page shows the state: {text}");
+        assert!(!text.contains("attacker"), "{text}");
+    }
+    assert_eq!(grants(client, "authorization_code"), before);
+    let callback = browse(&url, &base);
+    let page = reqwest::blocking::get(&callback).unwrap();
+    assert_eq!(page.status(), 200);
     let (code, rest) = finish(child, stderr);
-    assert_eq!(code, 5, "{rest}");
-    assert!(rest.contains("does not match the expected state"), "{rest}");
-    assert_eq!(
-        grants("amtoken-loopback-forged", "authorization_code"),
-        before
+    assert_eq!(code, 0, "{rest}");
+    assert!(
+        rest.contains("ignored a request to the redirect URI"),
+        "{rest}"
     );
+    assert!(!rest.contains("attacker"), "{rest}");
+    assert_eq!(grants(client, "authorization_code"), before + 1);
 }
 
 #[test]
@@ -201,8 +239,8 @@ fn login_without_a_terminal_fails_at_once_with_a_hint() {
 fn authorize_url(sandbox: &Sandbox, client_id: &str, pkce: bool) -> String {
     let mut command = amtoken(sandbox, client_id);
     command.arg("authorize-url");
-    if pkce {
-        command.arg("--pkce");
+    if !pkce {
+        command.arg("--no-pkce");
     }
     let output = command.output().unwrap();
     let (stdout, stderr) = outputs(&output);
@@ -218,13 +256,7 @@ fn authorize_url_then_exchange_checks_the_state_sends_the_verifier_and_refuses_a
     let url = authorize_url(&sandbox, "amtoken-replay", true);
     let pending = sandbox.path("cache/amtoken/pending/default.json");
     assert_eq!(crate::util::mode(&pending), 0o600);
-    let state = reqwest::Url::parse(&url)
-        .unwrap()
-        .query_pairs()
-        .find(|(key, _)| key == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = provider::query_param(&url, "state");
     assert_eq!(state.len(), 32);
     let callback = browse(&url, REDIRECT_URI);
     // The provider checks the PKCE verifier: this only works if exchange sent it.
@@ -400,4 +432,80 @@ fn logout_revoke_that_fails_on_the_way_forgets_nothing() {
     revocation.assert_calls(1);
     assert!(sandbox.store_file("default").exists());
     assert_no_secret(&output, &[]);
+}
+
+/// `amtoken login` for a `localhost` redirect, without a provider (nothing is sent before the
+/// callback): an issuer that is never contacted.
+fn login_on_localhost(sandbox: &Sandbox, port: u16) -> Child {
+    login_at(
+        sandbox,
+        "https://id.example.test",
+        "c",
+        &format!("http://localhost:{port}/callback"),
+    )
+}
+
+/// Issue 18: a `localhost` redirect is listened on at 127.0.0.1 and [::1] both (a browser may
+/// use either; another program must not get the other one), and a [::1] held by another
+/// program is refused.
+#[test]
+fn a_localhost_redirect_is_served_on_both_loopback_addresses_or_refused() {
+    let ipv6 = std::net::TcpListener::bind("[::1]:0").is_ok();
+    let sandbox = Sandbox::new();
+    let port = free_port();
+    let mut child = login_on_localhost(&sandbox, port);
+    let (url, stderr) = authorize_url_from(&mut child);
+    assert!(
+        url.contains("code_challenge="),
+        "PKCE is the default: {url}"
+    );
+    let http = reqwest::blocking::Client::new();
+    let mut addresses = vec![format!("127.0.0.1:{port}")];
+    if ipv6 {
+        addresses.push(format!("[::1]:{port}"));
+    }
+    for address in addresses {
+        let page = http
+            .get(format!("http://{address}/callback?code=x"))
+            .header("host", format!("localhost:{port}"))
+            .send()
+            .unwrap();
+        assert_eq!(page.status(), 400, "{address}");
+    }
+    child.kill().unwrap();
+    drop(finish(child, stderr));
+
+    if ipv6 {
+        let port = free_port();
+        let _squatter = std::net::TcpListener::bind(format!("[::1]:{port}")).unwrap();
+        let mut child = login_on_localhost(&sandbox, port);
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut rest).unwrap();
+        assert_eq!(child.wait().unwrap().code(), Some(3), "{rest}");
+        assert!(
+            rest.contains(&format!("cannot listen on [::1]:{port}")),
+            "{rest}"
+        );
+    }
+}
+
+#[test]
+fn authorize_url_sends_a_pkce_challenge_unless_told_not_to() {
+    let sandbox = Sandbox::new();
+    let url = |extra: &[&str]| {
+        let output = sandbox
+            .amtoken()
+            .env("AMTOKEN_ISSUER", "https://id.example.test")
+            .env("AMTOKEN_CLIENT_ID", "c")
+            .env("AMTOKEN_REDIRECT_URI", "https://app.example/cb")
+            .arg("authorize-url")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+        outputs(&output).0
+    };
+    assert!(url(&[]).contains("code_challenge_method=S256"));
+    assert!(url(&["--pkce"]).contains("code_challenge_method=S256"));
+    assert!(!url(&["--no-pkce"]).contains("code_challenge"));
 }

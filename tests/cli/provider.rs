@@ -17,6 +17,17 @@ pub fn issuer() -> String {
         .expect("AMTOKEN_TEST_ISSUER is not set: run these tests with `bash tests/run`")
 }
 
+/// The value of the query parameter `name` of `url`.
+pub fn query_param(url: &str, name: &str) -> String {
+    reqwest::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .unwrap_or_else(|| panic!("no {name} in {url}"))
+        .1
+        .into_owned()
+}
+
 /// The secret of a provider client (see tests/oidc/server.mjs).
 pub fn secret_of(client_id: &str) -> String {
     format!("{client_id}-secret")
@@ -212,13 +223,7 @@ fn a_basic_auth_client_with_pkce_and_a_bare_code_from_stdin() {
             ("code_challenge_method", "S256"),
         ],
     );
-    let code = reqwest::Url::parse(&callback)
-        .unwrap()
-        .query_pairs()
-        .find(|(key, _)| key == "code")
-        .unwrap()
-        .1
-        .into_owned();
+    let code = query_param(&callback, "code");
     let sandbox = Sandbox::new();
     amtoken(&sandbox, "amtoken-basic")
         .args([
