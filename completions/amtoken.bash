@@ -195,7 +195,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__api)
-            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --max-pages --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +234,10 @@ _amtoken() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -353,6 +353,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand --input 'Send the file''s bytes as the body (`-` = standard input)'
             cand -H 'Add a request header: ''Name: value'' (not Authorization)'
             cand --header 'Add a request header: ''Name: value'' (not Authorization)'
+            cand --max-pages 'With --paginate: stop with an error after this many pages'
             cand --retries 'How many times to retry a 429 or 503 answer'
             cand --max-wait 'The longest total time to wait for retries'
             cand --min-ttl 'Refresh the access token first when it has less than this left'

@@ -360,6 +360,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s f -l raw-field -
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s F -l field -d 'Add a typed field: key=value, where true, false, null and integers are JSON values and @FILE is the file\'s text' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l input -d 'Send the file\'s bytes as the body (`-` = standard input)' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s H -l header -d 'Add a request header: \'Name: value\' (not Authorization)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l max-pages -d 'With --paginate: stop with an error after this many pages' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l retries -d 'How many times to retry a 429 or 503 answer' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l max-wait -d 'The longest total time to wait for retries' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l min-ttl -d 'Refresh the access token first when it has less than this left' -r

@@ -33,8 +33,12 @@ pub enum ApiError {
     Redirect { status: u16, location: String },
     #[error("page {page} is not a JSON object with a payload array: {why}")]
     NotAPage { page: usize, why: String },
-    #[error("the server sent continuationToken {token:?} twice; stopping so as not to loop")]
-    RepeatedToken { token: String },
+    #[error(
+        "page {page}: the server sent a continuationToken it had sent before ({token:?}); stopping so as not to loop"
+    )]
+    RepeatedToken { page: usize, token: String },
+    #[error("stopped after {limit} pages (--max-pages) with more to come")]
+    TooManyPages { limit: usize },
 }
 
 impl From<HttpError> for ApiError {
@@ -239,6 +243,21 @@ pub fn read_page(body: &[u8], page: usize) -> Result<Page, ApiError> {
         }
     };
     Ok(Page { items, next })
+}
+
+/// A continuation token's SHA-256: what `--paginate` remembers of every token it followed,
+/// however long the server makes them.
+pub fn token_digest(token: &str) -> [u8; 32] {
+    use sha2::{Digest as _, Sha256};
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// A continuation token as an error shows it: its first 40 characters.
+pub fn abbreviated(token: &str) -> String {
+    match token.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &token[..end]),
+        None => token.to_string(),
+    }
 }
 
 /// `url` with `continuationToken` set to `token` (replacing one the user gave).

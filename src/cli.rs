@@ -443,6 +443,10 @@ pub struct ApiArgs {
     #[arg(long, requires = "paginate")]
     pub jsonl: bool,
 
+    /// With --paginate: stop with an error after this many pages
+    #[arg(long, value_name = "N", default_value = "10000", requires = "paginate", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pages: u64,
+
     /// How many times to retry a 429 or 503 answer
     #[arg(long, value_name = "N", default_value = "3")]
     pub retries: u32,

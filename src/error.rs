@@ -285,6 +285,10 @@ impl From<ApiError> for Error {
             | ApiError::Redirect { .. }
             | ApiError::NotAPage { .. }
             | ApiError::RepeatedToken { .. } => Kind::ApiError,
+            ApiError::TooManyPages { .. } => {
+                return Error::new(Kind::ApiError, error)
+                    .hint("raise --max-pages, or narrow the request");
+            }
         };
         Error::new(kind, error)
     }

@@ -40,7 +40,11 @@ pub fn run(args: &ApiArgs, settings: &Settings, color: bool) -> Result<()> {
         color,
     };
     if args.paginate {
-        call.paginate(request, args.jsonl)
+        call.paginate(
+            request,
+            args.jsonl,
+            usize::try_from(args.max_pages).unwrap_or(usize::MAX),
+        )
     } else {
         let reply = call.send(&request)?;
         call.show(&reply, true)?;
@@ -92,11 +96,12 @@ impl Call<'_> {
     }
 
     /// Walks the pages, printing each page's items as it comes: memory holds one page.
-    fn paginate(&mut self, first: ApiRequest, jsonl: bool) -> Result<()> {
+    fn paginate(&mut self, first: ApiRequest, jsonl: bool, max_pages: usize) -> Result<()> {
         let progress = output::Progress::start();
         let mut request = first;
         let (mut pages, mut items) = (0usize, 0usize);
-        let mut seen_token: Option<String> = None;
+        // Every token seen, by hash: a server whose tokens cycle (A, B, A, …) is stopped.
+        let mut seen_tokens = std::collections::HashSet::new();
         let mut printed_any = false;
         if !jsonl {
             output::print("[")?;
@@ -128,12 +133,20 @@ impl Call<'_> {
             progress.update(format!("{pages} pages, {items} items"));
             match page.next {
                 None => break Ok(()),
-                Some(token) if seen_token.as_deref() == Some(token.as_str()) => {
-                    break Err(Error::from(crate::api::ApiError::RepeatedToken { token }));
+                Some(_) if pages >= max_pages => {
+                    break Err(Error::from(api::ApiError::TooManyPages {
+                        limit: max_pages,
+                    }));
+                }
+                Some(token) if !seen_tokens.insert(api::token_digest(&token)) => {
+                    let token = api::abbreviated(&token);
+                    break Err(Error::from(api::ApiError::RepeatedToken {
+                        page: pages,
+                        token,
+                    }));
                 }
                 Some(token) => {
                     request.url = api::with_continuation(&request.url, &token);
-                    seen_token = Some(token);
                 }
             }
         };

@@ -234,6 +234,28 @@ fn paginate_walks_every_page_as_an_array_or_json_lines() {
     assert_eq!(stderr, "", "no progress when stderr is not a terminal");
     let many = json(&api(&sandbox, &["many?total=250&limit=100", "--paginate"]));
     assert_eq!(many.as_array().unwrap().len(), 250);
+
+    // Issue 18: tokens that cycle A, B, A are stopped at the first repeat; tokens that grow
+    // for ever at --max-pages. What was printed still parses, and the exit is 11.
+    let output = api(&sandbox, &["cycle", "--paginate"]);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(11), "{stderr}");
+    assert!(
+        stderr.contains("page 3: the server sent a continuationToken it had sent before (\"A\")"),
+        "{stderr}"
+    );
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed.as_array().unwrap().len(), 3);
+    let output = api(&sandbox, &["growing", "--paginate", "--max-pages", "25"]);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(11), "{stderr}");
+    assert!(
+        stderr.contains("stopped after 25 pages (--max-pages) with more to come"),
+        "{stderr}"
+    );
+    assert_eq!(stats("growing"), 25);
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed.as_array().unwrap().len(), 25);
 }
 
 #[test]

@@ -12,6 +12,8 @@
 //   ANY echo                       the request as received: method, path, query, headers, body
 //   GET pages                      three pages (2, 2, 1 items) joined by continuationToken
 //   GET many?total=N&limit=L       N items in pages of L (at most 100)
+//   GET cycle                      pages whose tokens go A, B, A, … for ever
+//   GET growing                    pages whose token grows by one letter for ever
 //   GET problem                    400 ProblemDetails, error.code CompanyDisabled
 //   ANY busy/ID?times=N&after=S    429 with Retry-After S (seconds; an HTTP date with &date) N
 //                                  times per ID, then 200
@@ -73,6 +75,14 @@ const server = createServer(async (req, res) => {
       const pages = { '': [['a', 'b'], 'p2'], p2: [['c', 'd'], 'p3'], p3: [['e'], null] };
       const [items, next] = pages[url.searchParams.get('continuationToken') ?? ''];
       return json(res, 200, { payload: items.map((name) => ({ name })), continuationToken: next });
+    }
+    case 'cycle': {
+      const token = url.searchParams.get('continuationToken');
+      return json(res, 200, { payload: [{ token }], continuationToken: token === 'A' ? 'B' : 'A' });
+    }
+    case 'growing': {
+      const token = url.searchParams.get('continuationToken') ?? '';
+      return json(res, 200, { payload: [{ length: token.length }], continuationToken: `${token}x` });
     }
     case 'many': {
       const total = Number(url.searchParams.get('total') ?? 1000);
