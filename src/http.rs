@@ -187,10 +187,13 @@ fn size(bytes: u64) -> String {
 
 /// The one HTTP client of a run.
 pub struct Transport {
-    /// For http:// (loopback only) when no proxy speaks TLS: no certificate store to load.
+    /// For http:// (loopback only): no proxy, no certificate store to load.
     plain: OnceLock<reqwest::Client>,
-    /// For everything else: the system roots plus `--cacert`, loaded on first use (reading and
-    /// parsing the system store is most of what a plain-http refresh would otherwise cost).
+    /// For https:// to a loopback host: no proxy, the system roots plus `--cacert`.
+    loopback_tls: OnceLock<reqwest::Client>,
+    /// For everything else: proxies from the environment, the system roots plus `--cacert`,
+    /// loaded on first use (reading and parsing the system store is most of what a plain-http
+    /// refresh would otherwise cost).
     secure: OnceLock<reqwest::Client>,
     cacert: Vec<reqwest::Certificate>,
     runtime: tokio::runtime::Runtime,
@@ -201,7 +204,9 @@ pub struct Transport {
 impl Transport {
     /// Reads `cacert` (a bad file is an error at once, whatever the URLs) and sets up the
     /// runtime; the clients — rustls, no redirects (a 3xx is handed up as an answer), proxies
-    /// from the environment — are built when a request first needs one.
+    /// from the environment except for loopback hosts, which are never proxied (as Go's
+    /// net/http does, whatever `NO_PROXY` says: a plain-http refresh would hand the tokens to
+    /// the proxy in clear text) — are built when a request first needs one.
     pub fn new(options: TransportOptions<'_>) -> Result<Self, HttpError> {
         let mut cacert = Vec::new();
         if let Some(path) = options.cacert {
@@ -227,6 +232,7 @@ impl Transport {
             })?;
         Ok(Transport {
             plain: OnceLock::new(),
+            loopback_tls: OnceLock::new(),
             secure: OnceLock::new(),
             cacert,
             runtime,
@@ -237,8 +243,13 @@ impl Transport {
 
     /// The client for `url`, built on first use.
     fn client_for(&self, url: &Url) -> Result<&reqwest::Client, HttpError> {
-        let plain = url.scheme() == "http" && !proxy_speaks_tls();
-        let cell = if plain { &self.plain } else { &self.secure };
+        let plain = url.scheme() == "http";
+        let direct = is_loopback(url);
+        let cell = match (plain, direct) {
+            (true, _) => &self.plain,
+            (false, true) => &self.loopback_tls,
+            (false, false) => &self.secure,
+        };
         if let Some(client) = cell.get() {
             return Ok(client);
         }
@@ -247,6 +258,9 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.timeout)
             .https_only(false);
+        if plain || direct {
+            builder = builder.no_proxy();
+        }
         if plain {
             builder = builder.tls_built_in_root_certs(false);
         } else {
@@ -336,19 +350,6 @@ impl Transport {
             body,
         })
     }
-}
-
-/// Whether a proxy for http:// URLs is itself reached over TLS (`HTTP_PROXY` or `ALL_PROXY`
-/// with an https:// URL): then plain-http requests need the certificate store too.
-fn proxy_speaks_tls() -> bool {
-    ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-        .into_iter()
-        .filter_map(std::env::var_os)
-        .any(|proxy| {
-            proxy
-                .to_str()
-                .is_some_and(|proxy| proxy.trim().to_ascii_lowercase().starts_with("https://"))
-        })
 }
 
 /// Sorts a reqwest failure by its typed cause chain: a TLS certificate error anywhere in it is

@@ -615,33 +615,66 @@ fn a_client_secret_file_readable_by_others_gets_a_warning() {
     }
 }
 
-#[test]
-fn proxies_come_from_the_environment() {
-    // The "proxy" is the mock server; the issuer itself is unreachable.
-    let proxy = MockServer::start();
-    let mock = proxy.mock(|when, then| {
-        when.method(POST).path("/connect/token");
-        then.status(200).json_body(token_response("rt-via-proxy"));
+/// A proxy that notes the first line of each request it gets and answers 502.
+fn refusing_proxy() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (seen, seen_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for mut socket in listener.incoming().flatten() {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(&socket).read_line(&mut line);
+            let _ = seen.send(line.trim_end().to_string());
+            let _ = socket.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+        }
     });
-    let issuer = "http://127.0.0.1:9";
+    (url, seen_rx)
+}
+
+/// Issue 18: a loopback server is reached directly whatever the proxy settings say — a
+/// plain-http refresh through a proxy would hand the refresh token and the client secret to
+/// it in clear text — while other hosts go through the environment's proxy.
+#[test]
+fn loopback_is_never_proxied_other_hosts_are() {
+    let (proxy, seen) = refusing_proxy();
+    let server = MockServer::start();
+    let endpoint = server.mock(|when, then| {
+        when.method(POST).path("/connect/token");
+        then.status(200).json_body(token_response("rt-direct"));
+    });
+    let sandbox = Sandbox::logged_in_at(&server.base_url());
+    for variable in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "HTTPS_PROXY"] {
+        let output = sandbox
+            .amtoken_for(&server.base_url())
+            .env(variable, &proxy)
+            .env("NO_PROXY", "")
+            .args(["refresh", "--force"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{variable}: {}",
+            outputs(&output).1
+        );
+    }
+    endpoint.assert_calls(4);
+    assert!(seen.try_recv().is_err(), "the proxy saw a loopback request");
+
+    // Another host: through the proxy (which refuses the tunnel here).
+    let issuer = "https://id.example.test";
     let sandbox = Sandbox::logged_in_at(issuer);
     let output = sandbox
         .amtoken_for(issuer)
-        .env("HTTP_PROXY", proxy.base_url())
-        .arg("refresh")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
-    mock.assert_calls(1);
-    assert_eq!(sandbox.stored_refresh_token("default"), "rt-via-proxy");
-    // NO_PROXY takes the host back out.
-    let output = sandbox
-        .amtoken_for(issuer)
-        .env("HTTP_PROXY", proxy.base_url())
-        .env("NO_PROXY", "127.0.0.1")
+        .env("HTTPS_PROXY", &proxy)
         .args(["refresh", "--force"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(6), "{}", outputs(&output).1);
-    mock.assert_calls(1);
+    assert_eq!(
+        seen.recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap(),
+        "CONNECT id.example.test:443 HTTP/1.1"
+    );
 }
