@@ -144,6 +144,8 @@ struct DecodeReport<'a> {
     signature_verified: bool,
     key_id: Option<&'a str>,
     jwks: Option<&'a str>,
+    /// With --verify: what the claims check could not check.
+    not_checked: Option<&'a [String]>,
     unsigned: bool,
     expires_at: Option<String>,
     expires_at_unix: Option<i64>,
@@ -177,6 +179,7 @@ fn render_json(token: &Jwt, verification: Option<&Verification>, now: DateTime<U
         signature_verified: verification.is_some(),
         key_id: verification.and_then(|verification| verification.verified.key_id.as_deref()),
         jwks: verification.map(|verification| verification.key_source.as_str()),
+        not_checked: verification.map(|verification| verification.not_checked.as_slice()),
         unsigned: token.is_unsigned(),
         expires_at: expires_at.map(output::rfc3339),
         expires_at_unix: expires_at.map(|at| at.timestamp()),
@@ -277,6 +280,11 @@ fn render_human(
             None => "not verified".to_string(),
         },
     ));
+    if let Some(verification) = verification
+        && !verification.not_checked.is_empty()
+    {
+        rows.push(("Not checked", verification.not_checked.join("\n")));
+    }
 
     let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0) + 2;
     for (label, value) in rows {

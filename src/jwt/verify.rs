@@ -28,6 +28,12 @@ pub enum VerifyError {
     #[error("the token's header names no alg")]
     NoAlgorithm,
     #[error(
+        "the token's header marks {0} as critical (crit), which amtoken does not understand: refused (RFC 7515 §4.1.11)"
+    )]
+    UnknownCritical(String),
+    #[error("the token is for client {found:?}, not {expected:?}")]
+    WrongClient { expected: String, found: String },
+    #[error(
         "the token asks for {0}, an HMAC algorithm: refused, since a public key set cannot check a shared-secret signature"
     )]
     Hmac(String),
@@ -131,6 +137,8 @@ pub struct Expectations<'a> {
     pub issuer: Option<&'a str>,
     /// `aud` (a string or an array) must contain this.
     pub audience: Option<&'a str>,
+    /// The token's `client_id` (RFC 9068), or else its `azp`, must equal this.
+    pub client_id: Option<&'a str>,
     /// Clock skew allowed for `exp` and `nbf`.
     pub leeway: Duration,
     pub now: DateTime<Utc>,
@@ -139,6 +147,7 @@ pub struct Expectations<'a> {
 /// Checks the signature with a key of `keys`: the one the token's `kid` names, or, without a
 /// `kid`, every key that suits the algorithm.
 pub fn verify_signature(token: &Jwt, keys: &KeySet) -> Result<Verified, VerifyError> {
+    refuse_critical(token)?;
     let alg = allowed_algorithm(token)?;
     let kid = token.header_str("kid");
     let named: Vec<&Jwk> = match kid {
@@ -196,6 +205,27 @@ pub fn verify_signature(token: &Jwt, keys: &KeySet) -> Result<Verified, VerifyEr
     Err(VerifyError::BadSignature {
         kid: kid.map(str::to_string),
     })
+}
+
+/// RFC 7515 §4.1.11: a header that marks parameters critical must be refused unless every
+/// one is understood. amtoken understands no extension (not even `b64` of RFC 7797), so any
+/// `crit` — malformed or empty ones too — is refused, before any signature work.
+fn refuse_critical(token: &Jwt) -> Result<(), VerifyError> {
+    let Some(critical) = token.header.get("crit") else {
+        return Ok(());
+    };
+    let names = match critical {
+        Value::Array(items) if !items.is_empty() => items
+            .iter()
+            .map(|item| match item {
+                Value::String(name) => format!("{name:?}"),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => format!("{other} (not a list of names)"),
+    };
+    Err(VerifyError::UnknownCritical(names))
 }
 
 /// The token's `alg`, when it is on the allow-list.
@@ -280,8 +310,10 @@ fn key_type(key: &Jwk) -> &'static str {
     }
 }
 
-/// Checks `exp` (required), `nbf`, `iss` and `aud` as `expect` says.
-pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<(), VerifyError> {
+/// Checks `exp` (required), `nbf`, `iss`, `aud` and the client as `expect` says. Returns what
+/// could not be checked, in words: nothing expected of it, or the token silent on it.
+pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<Vec<String>, VerifyError> {
+    let mut unchecked = Vec::new();
     let leeway = chrono::Duration::from_std(expect.leeway).unwrap_or(chrono::Duration::zero());
     match token.time_claim("exp") {
         TimeClaim::Missing => return Err(VerifyError::NoExpiry),
@@ -312,6 +344,24 @@ pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<(), Verify
                 found: found.map(str::to_string),
             });
         }
+    } else {
+        unchecked.push("iss (no issuer expected)".to_string());
+    }
+    match expect.client_id {
+        Some(expected) => match token.claim_str("client_id").or(token.claim_str("azp")) {
+            Some(found) if found == expected => {}
+            Some(found) => {
+                return Err(VerifyError::WrongClient {
+                    expected: expected.to_string(),
+                    found: found.to_string(),
+                });
+            }
+            None => unchecked.push("the client (the token has no client_id or azp claim)".into()),
+        },
+        None => unchecked.push("the client (no client id is configured)".into()),
+    }
+    if expect.audience.is_none() {
+        unchecked.push("aud (no --audience given)".into());
     }
     if let Some(expected) = expect.audience {
         let found: Vec<String> = match token.payload.get("aud") {
@@ -330,7 +380,7 @@ pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<(), Verify
             });
         }
     }
-    Ok(())
+    Ok(unchecked)
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {

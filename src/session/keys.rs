@@ -38,6 +38,8 @@ pub struct Verification {
     pub verified: Verified,
     /// The key set's URL or file.
     pub key_source: String,
+    /// What the claims check could not check, in words.
+    pub not_checked: Vec<String>,
 }
 
 /// What `logout --revoke` did at the server.
@@ -103,11 +105,12 @@ impl Session<'_> {
         .context(format!(
             "failed to verify the token with the keys of {source}"
         ))?;
-        jwt::check_claims(
+        let not_checked = jwt::check_claims(
             token,
             &Expectations {
                 issuer: Some(&issuer),
                 audience: options.audience,
+                client_id: self.settings.client_id.as_deref(),
                 leeway: options.leeway,
                 now: Utc::now(),
             },
@@ -117,6 +120,7 @@ impl Session<'_> {
         Ok(Verification {
             verified,
             key_source: source,
+            not_checked,
         })
     }
 

@@ -15,6 +15,7 @@ struct DecodeJson {
     signature_verified: bool,
     key_id: Option<String>,
     jwks: Option<String>,
+    not_checked: Option<Vec<String>>,
     unsigned: bool,
     expires_at: Option<String>,
     expires_at_unix: Option<i64>,
@@ -115,6 +116,7 @@ fn decode_json_follows_the_documented_schema() {
         ]
     );
     assert!(!report.signature_verified);
+    assert_eq!(report.not_checked, None, "nothing was verified");
     assert_eq!((report.key_id, report.jwks), (None, None));
     assert!(!report.unsigned);
     assert!(report.warnings.is_empty());

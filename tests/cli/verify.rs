@@ -16,6 +16,7 @@ struct Verified {
     signature_verified: bool,
     key_id: Option<String>,
     jwks: Option<String>,
+    not_checked: Option<Vec<String>>,
 }
 
 fn verify(sandbox: &Sandbox, token: &str, args: &[&str]) -> std::process::Output {
@@ -45,15 +46,83 @@ fn a_good_token_verifies_with_a_key_file() {
     assert_eq!(json.key_id.as_deref(), Some(KID));
     assert_eq!(json.jwks, Some(jwks_file()));
 
+    // Issue 18: without a client id or --audience, the summary says what it did not check.
+    assert_eq!(
+        json.not_checked.unwrap(),
+        [
+            "the client (no client id is configured)",
+            "aud (no --audience given)"
+        ]
+    );
+
     let output = verify(&sandbox, &token, &["--jwks", &jwks_file()]);
     let (stdout, _) = outputs(&output);
     assert!(
         stdout.contains(&format!(
-            "Signature   verified with key {KID} from {} (PS256)",
+            "Signature    verified with key {KID} from {} (PS256)\nNot checked  the client (no client id is configured)\n             aud (no --audience given)\n",
             jwks_file()
         )),
         "{stdout}"
     );
+}
+
+/// Issue 18: with a profile that has a client id, a token of another client does not verify;
+/// one of this client does, and then only the audience is left unchecked.
+#[test]
+fn the_profiles_client_id_is_checked() {
+    let sandbox = Sandbox::new();
+    let token = fixture_text("approvalmax-access-token.jwt");
+    let output = sandbox
+        .amtoken()
+        .env("AMTOKEN_ISSUER", APPROVALMAX)
+        .env("AMTOKEN_CLIENT_ID", "0F3A6C2B9D8E4F1A7B5C3D2E1F0A9B8C")
+        .args([
+            "decode",
+            "--verify",
+            "--json",
+            "--jwks",
+            &jwks_file(),
+            &token,
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let json: Verified = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json.not_checked.unwrap(), ["aud (no --audience given)"]);
+    let output = sandbox
+        .amtoken()
+        .env("AMTOKEN_ISSUER", APPROVALMAX)
+        .env("AMTOKEN_CLIENT_ID", "SOMEONE-ELSE")
+        .args(["decode", "--verify", "--jwks", &jwks_file(), &token])
+        .output()
+        .unwrap();
+    let stderr = crate::util::failed(&output, 10);
+    assert!(
+        stderr.contains(
+            "the token is for client \"0F3A6C2B9D8E4F1A7B5C3D2E1F0A9B8C\", not \"SOMEONE-ELSE\""
+        ),
+        "{stderr}"
+    );
+    assert_eq!(outputs(&output).0, "");
+}
+
+/// Issue 18: a header parameter marked critical that amtoken does not know is refused, even
+/// under a good signature (RFC 7515 §4.1.11).
+#[test]
+fn a_token_with_an_unknown_critical_header_does_not_verify() {
+    let sandbox = Sandbox::new();
+    let output = verify(
+        &sandbox,
+        &fixture_text("crit.jwt"),
+        &["--jwks", &jwks_file()],
+    );
+    let stderr = crate::util::failed(&output, 10);
+    assert!(
+        stderr.contains("marks \"urn:example:must-know\" as critical (crit)"),
+        "{stderr}"
+    );
+    assert_eq!(outputs(&output).0, "");
 }
 
 #[test]

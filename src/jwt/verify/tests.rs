@@ -22,6 +22,7 @@ fn expect(now: &str) -> Expectations<'static> {
     Expectations {
         issuer: Some("https://identity.approvalmax.com"),
         audience: None,
+        client_id: None,
         leeway: Duration::from_secs(60),
         now: DateTime::parse_from_rfc3339(now)
             .unwrap()
@@ -168,5 +169,64 @@ fn issuer_and_audience_must_match() {
     assert_eq!(
         error.to_string(),
         "the token is for audience [\"https://public-api.approvalmax.com\"], not \"https://other.example\""
+    );
+}
+
+/// RFC 7515 §4.1.11: a validly signed token whose header marks an unknown parameter critical
+/// is refused, and so is a malformed `crit`.
+#[test]
+fn an_unknown_critical_header_is_refused_even_with_a_good_signature() {
+    let error = verify(fixture!("crit.jwt")).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the token's header marks \"urn:example:must-know\" as critical (crit), which amtoken does not understand: refused (RFC 7515 §4.1.11)"
+    );
+    let valid = fixture!("approvalmax-access-token.jwt");
+    let (_, rest) = valid.split_once('.').unwrap();
+    for crit in [r#"[]"#, r#""exp""#] {
+        let header =
+            format!(r#"{{"alg":"PS256","kid":"6B2F1C0DA4E3498F8E5A7C11D9B0E2F4","crit":{crit}}}"#);
+        let token = format!("{}.{rest}", URL_SAFE_NO_PAD.encode(header));
+        assert!(
+            matches!(verify(&token), Err(VerifyError::UnknownCritical(_))),
+            "{crit}"
+        );
+    }
+}
+
+/// The profile's client id is checked against `client_id` (RFC 9068), else `azp`; what was not
+/// checked is said.
+#[test]
+fn the_client_is_checked_when_one_is_configured_and_the_rest_reported() {
+    let token = decode(fixture!("approvalmax-access-token.jwt")).unwrap();
+    let now = expect("2026-11-26T00:00:00Z");
+    let unchecked = check_claims(
+        &token,
+        &Expectations {
+            client_id: Some("0F3A6C2B9D8E4F1A7B5C3D2E1F0A9B8C"),
+            ..now
+        },
+    )
+    .unwrap();
+    assert_eq!(unchecked, ["aud (no --audience given)"]);
+    let error = check_claims(
+        &token,
+        &Expectations {
+            client_id: Some("ANOTHER"),
+            ..now
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the token is for client \"0F3A6C2B9D8E4F1A7B5C3D2E1F0A9B8C\", not \"ANOTHER\""
+    );
+    let unchecked = check_claims(&token, &now).unwrap();
+    assert_eq!(
+        unchecked,
+        [
+            "the client (no client id is configured)",
+            "aud (no --audience given)"
+        ]
     );
 }
