@@ -466,9 +466,24 @@ fn printable(text: &str) -> String {
 }
 
 /// A short, printable excerpt of a body, with secrets blotted out before it is cut (so no
-/// prefix of one survives).
+/// prefix of one survives). A JSON body is redacted by parsing it — the keys as the parser
+/// reads them, whatever escapes spell them (`"refresh\u005ftoken"`) — and shown compact; a
+/// body that does not parse is redacted as text, and not shown at all when it holds JSON
+/// escapes that text matching could miss.
 fn excerpt(body: &[u8], secrets: &[&str]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = match serde_json::from_slice::<Value>(body) {
+        Ok(mut json) => {
+            redact_json(&mut json, secrets);
+            json.to_string()
+        }
+        Err(_) if body.windows(2).any(|pair| pair == b"\\u") => {
+            return format!(
+                "a body of {} bytes that is not JSON (not shown)",
+                body.len()
+            );
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
     let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let clean = sanitize(&squeezed, secrets);
     let mut short: String = clean.chars().take(EXCERPT_CHARS).collect();
@@ -492,6 +507,32 @@ fn sanitize(text: &str, secrets: &[&str]) -> String {
 }
 
 const REDACTED: &str = "<redacted>";
+
+/// Blots out, anywhere in `value`, the value of every key that names a credential (`…token…`,
+/// `…secret…`, `…password…`, `…assertion…`, `code`) and every string that is one we sent.
+fn redact_json(value: &mut Value, secrets: &[&str]) {
+    match value {
+        Value::Object(object) => {
+            for (key, item) in object.iter_mut() {
+                let key = key.to_ascii_lowercase();
+                let secret = ["token", "secret", "password", "assertion"]
+                    .iter()
+                    .any(|word| key.contains(word))
+                    || key == "code";
+                if secret && !item.is_null() {
+                    *item = Value::String(REDACTED.into());
+                } else {
+                    redact_json(item, secrets);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| redact_json(item, secrets)),
+        Value::String(text) if secrets.iter().any(|secret| text.contains(secret)) => {
+            *text = REDACTED.into();
+        }
+        _ => {}
+    }
+}
 
 /// Replaces the string value of every `"field": "…"` in `text` (up to the closing quote, or
 /// the end of a truncated body).
@@ -630,5 +671,32 @@ mod tests {
             "x".repeat(140)
         );
         assert!(!excerpt(long.as_bytes(), &[]).contains("rt-sec"));
+    }
+
+    /// Issue 18: JSON may spell a key with escapes; the parser reads it as what it is.
+    #[test]
+    fn token_values_are_redacted_however_json_escapes_their_keys() {
+        for body in [
+            r#"{"refresh\u005ftoken":"rt-escaped-secret","token_type":"Bearer"}"#,
+            r#"{"\u0061ccess_token":"rt-escaped-secret"}"#,
+            r#"{"nested":{"Refresh_Token":"rt-escaped-secret"},"list":[{"id_token":"rt-escaped-secret"}]}"#,
+            r#"{"token":"rt-escaped-secret"}"#,
+        ] {
+            let text = excerpt(body.as_bytes(), &[]);
+            assert!(!text.contains("rt-escaped"), "{body}: {text}");
+            assert!(text.contains(REDACTED), "{body}: {text}");
+        }
+        // Not JSON, with escapes text matching could miss: not shown at all.
+        let broken = r#"{"refresh\u005ftoken":"rt-escaped-secret""#;
+        assert_eq!(
+            excerpt(broken.as_bytes(), &[]),
+            format!(
+                "a body of {} bytes that is not JSON (not shown)",
+                broken.len()
+            )
+        );
+        // What we sent, as a value under any key.
+        let text = excerpt(br#"{"echo":"sent-secret-value"}"#, &["sent-secret-value"]);
+        assert_eq!(text, r#"{"echo":"<redacted>"}"#);
     }
 }
