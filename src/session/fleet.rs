@@ -48,12 +48,9 @@ impl Session<'_> {
         let deadline = Instant::now() + self.settings.lock_timeout + lease_length;
         let holder = lease_holder_id()?;
         let mut pause = Duration::from_millis(50);
-        let out_of_time = |what: &str| {
-            Error::msg(
-                Kind::LockTimeout,
-                format!("{what} the refresh lease of {}", self.store.location()),
-            )
-            .hint("try again later, or raise --lock-timeout")
+        let location = self.store.location();
+        let out_of_time = |message: String| {
+            Error::msg(Kind::LockTimeout, message).hint("try again later, or raise --lock-timeout")
         };
         loop {
             let Some((state, version)) = shared
@@ -62,10 +59,7 @@ impl Session<'_> {
             else {
                 return Err(Error::msg(
                     Kind::NotLoggedIn,
-                    format!(
-                        "not logged in: nothing is stored at {}",
-                        self.store.location()
-                    ),
+                    format!("not logged in: nothing is stored at {location}"),
                 )
                 .hint(super::LOG_IN));
             };
@@ -88,15 +82,10 @@ impl Session<'_> {
             };
             if leased_by_other {
                 if Instant::now() >= deadline {
-                    return Err(Error::msg(
-                        Kind::LockTimeout,
-                        format!(
-                            "another machine ({}) has held the refresh lease of {} for too long",
-                            state.lease_holder.as_deref().unwrap_or("?"),
-                            self.store.location()
-                        ),
-                    )
-                    .hint("try again later, or raise --lock-timeout"));
+                    return Err(out_of_time(format!(
+                        "another machine ({}) has held the refresh lease of {location} for too long",
+                        state.lease_holder.as_deref().unwrap_or("?"),
+                    )));
                 }
                 std::thread::sleep(jittered(pause));
                 pause = (pause * 2).min(MAX_POLL);
@@ -120,9 +109,9 @@ impl Session<'_> {
                     if left < self.spend_allowance() {
                         // Too little left to spend safely (a slow write, a pause): take it anew.
                         if Instant::now() >= deadline {
-                            return Err(out_of_time(
-                                "too little time was left (is Vault slow?) on",
-                            ));
+                            return Err(out_of_time(format!(
+                                "the refresh lease of {location} kept running short before this process could spend the token (is Vault slow?)"
+                            )));
                         }
                         continue;
                     }
@@ -131,7 +120,9 @@ impl Session<'_> {
                 // Another machine wrote first: read again.
                 Err(StoreError::Conflict { .. }) => {
                     if Instant::now() >= deadline {
-                        return Err(out_of_time("other machines kept winning"));
+                        return Err(out_of_time(format!(
+                            "other machines kept winning the refresh lease of {location}"
+                        )));
                     }
                     std::thread::sleep(jittered(Duration::from_millis(20)));
                 }

@@ -200,6 +200,12 @@ fn a_replayed_code_is_refused_with_exit_5() {
         .unwrap();
     let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(5), "{stderr}");
+    // Without a pending request the exchange says what it could not check first.
+    let (warning, stderr) = stderr.split_once('\n').unwrap();
+    assert!(
+        warning.starts_with("amtoken: warning: no pending authorize request"),
+        "{warning}"
+    );
     assert!(
         stderr.starts_with("amtoken: error: failed to exchange the authorization code: the server said invalid_grant"),
         "{stderr}"
