@@ -189,11 +189,7 @@ pub fn describe_error(reply: &Reply) -> String {
     let text = |value: Option<&Value>| {
         value
             .and_then(Value::as_str)
-            .map(|text| {
-                text.chars()
-                    .map(|c| if c.is_control() { ' ' } else { c })
-                    .collect::<String>()
-            })
+            .map(crate::text::printable)
             .filter(|text| !text.trim().is_empty())
     };
     if let Some(problem) = &problem {

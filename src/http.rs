@@ -304,7 +304,7 @@ impl Transport {
                 Err(error) => format!("failed: {error}"),
             };
             output::note(format_args!(
-                "amtoken: {method} {url} -> {outcome} ({} ms)",
+                "{method} {url} -> {outcome} ({} ms)",
                 started.elapsed().as_millis()
             ));
         }

@@ -16,6 +16,7 @@ pub mod process;
 pub mod secret;
 mod session;
 mod store;
+mod text;
 
 /// Entry points for the fuzz targets in `tests/fuzz`: every parser that reads untrusted input.
 /// Not an API.

@@ -4,7 +4,7 @@
 
 use std::io::{self, IsTerminal as _, Write as _};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 
@@ -82,9 +82,9 @@ pub fn warn(message: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "amtoken: warning: {message}");
 }
 
-/// A note on stderr (summaries, progress), never on stdout.
+/// A note on stderr (summaries, progress), never on stdout: `amtoken: {message}`.
 pub fn note(message: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr().lock(), "{message}");
+    let _ = writeln!(io::stderr().lock(), "amtoken: {message}");
 }
 
 /// Whether standard input is a terminal someone can type (or paste) into.
@@ -192,10 +192,7 @@ fn shell_quote(text: &str) -> String {
     }
 }
 
-/// RFC 3339 in UTC with a `Z`, to the second: `2026-11-25T18:28:17Z`.
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
+pub use crate::text::rfc3339;
 
 /// A duration from now in words: `in 42m`, `3h 5m ago`, `now`. Two units at most.
 pub fn relative(seconds_from_now: i64) -> String {

@@ -124,12 +124,7 @@ impl Paths {
 
 /// A file name for a URL: the first 16 hex digits of its SHA-256.
 fn short_hash(text: &str) -> String {
-    use sha2::{Digest as _, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::text::sha256_hex(text, Some(8))
 }
 
 /// Creates `dir` (and its parents) if needed and makes it private (0700), also when it existed.

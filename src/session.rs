@@ -116,14 +116,6 @@ struct LostAnswer {
     at: DateTime<Utc>,
 }
 
-fn sha256_hex(text: &str) -> String {
-    use sha2::{Digest as _, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
 /// Which profile a seed refresh token was stored for, and when.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct SeedUse {
@@ -423,7 +415,7 @@ impl<'a> Session<'a> {
 
     fn remember_lost_answer(&self, record: &Record) {
         let lost = LostAnswer {
-            refresh_token_sha256: sha256_hex(record.refresh_token.expose()),
+            refresh_token_sha256: crate::text::sha256_hex(record.refresh_token.expose(), None),
             at: Utc::now(),
         };
         let path = self.settings.paths.lost_answer_file(&self.settings.profile);
@@ -436,7 +428,8 @@ impl<'a> Session<'a> {
     fn lost_answer_for(&self, record: &Record) -> Option<DateTime<Utc>> {
         let path = self.settings.paths.lost_answer_file(&self.settings.profile);
         let lost: LostAnswer = store::read_file(&path).ok().flatten()?;
-        (lost.refresh_token_sha256 == sha256_hex(record.refresh_token.expose())).then_some(lost.at)
+        (lost.refresh_token_sha256 == crate::text::sha256_hex(record.refresh_token.expose(), None))
+            .then_some(lost.at)
     }
 
     fn forget_lost_answer(&self) {
@@ -484,7 +477,7 @@ impl<'a> Session<'a> {
                     .context("failed to move the rescued refresh token into the store")?;
                 store::remove_rescue(&rescue_path)?;
                 output::note(format_args!(
-                    "amtoken: moved the rescued refresh token from {} into {}",
+                    "moved the rescued refresh token from {} into {}",
                     rescue_path.display(),
                     self.store.location()
                 ));
@@ -571,7 +564,7 @@ impl<'a> Session<'a> {
             }
         };
         output::note(format_args!(
-            "amtoken: stored the refresh token from AMTOKEN_REFRESH_TOKEN in {}",
+            "stored the refresh token from AMTOKEN_REFRESH_TOKEN in {}",
             self.store.location()
         ));
         Ok(Loaded { record, version })
@@ -637,7 +630,7 @@ impl<'a> Session<'a> {
             if self.settings.verbose && !tokens.extra.is_empty() {
                 let names: Vec<&str> = tokens.extra.keys().map(String::as_str).collect();
                 output::note(format_args!(
-                    "amtoken: the token response also carried: {}",
+                    "the token response also carried: {}",
                     names.join(", ")
                 ));
             }
@@ -685,24 +678,30 @@ impl<'a> Session<'a> {
         record: &Record,
         write: impl FnOnce() -> std::result::Result<Version, store::StoreError>,
     ) -> Result<()> {
-        let Err(error) = write() else {
-            return Ok(());
-        };
+        match write() {
+            Ok(_) => Ok(()),
+            Err(error) => Err(self.rescue(record, Error::from(error))),
+        }
+    }
+
+    /// Keeps `record`, which the store refused with `error`, in the 0600 rescue file — a token
+    /// the server issued is never lost — and returns the error, saying where it is.
+    fn rescue(&self, record: &Record, error: Error) -> Error {
         let rescue = self.settings.paths.rescue_file(&self.settings.profile);
-        let error = Error::from(error).context("failed to store the new refresh token");
+        let error = error.context("failed to store the new refresh token");
         match store::write_rescue(&rescue, record) {
             Ok(()) => {
                 output::warn(format_args!(
                     "the new refresh token was saved to the rescue file {}",
                     rescue.display()
                 ));
-                Err(error.hint(format!(
+                error.hint(format!(
                     "the new refresh token is kept in {} (mode 0600): the next refresh moves it into the store once the store works",
                     rescue.display()
-                )))
+                ))
             }
             Err(rescue_error) => {
-                Err(error.context(format!("and the rescue file failed too ({rescue_error})")))
+                error.context(format!("and the rescue file failed too ({rescue_error})"))
             }
         }
     }

@@ -12,7 +12,7 @@ pub fn run(args: &AuthorizeUrlArgs, settings: &Settings) -> Result<()> {
     let authorization = Session::open(settings).begin_authorization(args.pkce.enabled())?;
     output::print(&format!("{}\n", authorization.url))?;
     output::note(
-        "amtoken: open the URL, authorize, then run `amtoken exchange --code '<the URL the \
+        "open the URL, authorize, then run `amtoken exchange --code '<the URL the \
          browser landed on>'` within 10 minutes",
     );
     Ok(())

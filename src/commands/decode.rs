@@ -60,7 +60,7 @@ fn read_input(argument: Option<&str>) -> Result<Vec<u8>> {
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
-                output::note("amtoken: reading a token from standard input (end with Ctrl-D)");
+                output::note("reading a token from standard input (end with Ctrl-D)");
             }
             let mut input = Vec::new();
             // One byte past the limit is enough to know the input is too large.

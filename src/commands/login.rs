@@ -33,17 +33,17 @@ pub fn run(args: &LoginArgs, settings: &Settings) -> Result<()> {
     let session = Session::open(settings);
     let authorization = session.begin_authorization(args.pkce.enabled())?;
     output::note(format_args!(
-        "amtoken: open this URL in a browser to authorize:\n\n    {}\n",
+        "open this URL in a browser to authorize:\n\n    {}\n",
         authorization.url
     ));
     if !args.no_browser && has_display() && webbrowser::open(authorization.url.as_str()).is_err() {
-        output::note("amtoken: could not open a browser; open the URL yourself");
+        output::note("could not open a browser; open the URL yourself");
     }
     let timeout = output::relative(i64::try_from(args.login_timeout.as_secs()).unwrap_or(0));
     let (token, issued_refresh_token) = match listener {
         Some(listener) => {
             output::note(format_args!(
-                "amtoken: waiting for the browser at {} (gives up {timeout})",
+                "waiting for the browser at {} (gives up {timeout})",
                 authorization.redirect_uri
             ));
             let callback = listener.wait(args.login_timeout, &authorization.state)?;

@@ -12,9 +12,9 @@ pub fn run(args: &LogoutArgs, settings: &Settings) -> Result<()> {
     let session = Session::open(settings);
     let forgotten = session.forget(args.revoke)?;
     match &forgotten.revocation {
-        Revocation::Revoked(endpoint) => output::note(format_args!(
-            "amtoken: revoked the refresh token at {endpoint}"
-        )),
+        Revocation::Revoked(endpoint) => {
+            output::note(format_args!("revoked the refresh token at {endpoint}"))
+        }
         Revocation::Unsupported(why) => output::warn(format_args!(
             "the refresh token was not revoked: {why}; it was forgotten here all the same"
         )),
@@ -39,7 +39,7 @@ pub fn run(args: &LogoutArgs, settings: &Settings) -> Result<()> {
         Forgotten { .. } => "nothing was stored".to_string(),
     };
     output::note(format_args!(
-        "amtoken: logged out of profile {:?}: {what}",
+        "logged out of profile {:?}: {what}",
         settings.profile
     ));
     Ok(())

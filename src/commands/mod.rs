@@ -75,7 +75,7 @@ fn report_tokens(
     format: OutputFormat,
 ) -> Result<()> {
     output::note(format_args!(
-        "amtoken: {action} profile {:?} ({}): access token valid until {} ({}); scopes: {}",
+        "{action} profile {:?} ({}): access token valid until {} ({}); scopes: {}",
         settings.profile,
         settings.store_name(),
         output::rfc3339(token.expires_at),

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use crate::cli::StatusArgs;
 use crate::config::Settings;
@@ -247,13 +246,7 @@ fn scopes(record: Option<&Record>, cached: Option<&CachedToken>) -> Vec<String> 
 
 /// A short fingerprint that tells two refresh tokens apart without revealing either.
 fn fingerprint(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    let hex: String = digest
-        .iter()
-        .take(6)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("sha256:{hex}")
+    format!("sha256:{}", crate::text::sha256_hex(token, Some(6)))
 }
 
 fn render_human(report: &StatusReport) -> String {

@@ -320,7 +320,7 @@ pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<Vec<String
         TimeClaim::Invalid(why) => return Err(VerifyError::BadTime { claim: "exp", why }),
         TimeClaim::At(at) if at + leeway <= expect.now => {
             return Err(VerifyError::Expired {
-                at: rfc3339(at),
+                at: crate::text::rfc3339(at),
                 leeway: expect.leeway,
             });
         }
@@ -330,7 +330,7 @@ pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<Vec<String
         TimeClaim::Invalid(why) => return Err(VerifyError::BadTime { claim: "nbf", why }),
         TimeClaim::At(at) if at - leeway > expect.now => {
             return Err(VerifyError::NotYetValid {
-                at: rfc3339(at),
+                at: crate::text::rfc3339(at),
                 leeway: expect.leeway,
             });
         }
@@ -381,10 +381,6 @@ pub fn check_claims(token: &Jwt, expect: &Expectations<'_>) -> Result<Vec<String
         }
     }
     Ok(unchecked)
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]

@@ -67,11 +67,9 @@ pub fn code_from_input(input: &str, expected_state: Option<&str>) -> Result<Secr
     if let Some(error) = callback.error {
         return Err(CallbackError::Refused {
             code: ErrorCode::parse(&error),
-            description: callback.error_description.map(|text| {
-                text.chars()
-                    .map(|c| if c.is_control() { ' ' } else { c })
-                    .collect()
-            }),
+            description: callback
+                .error_description
+                .map(|text| crate::text::printable(&text)),
         });
     }
     if let Some(expected) = expected_state

@@ -114,7 +114,7 @@ impl LoopbackListener {
             }
             if callback::state_of(url.as_str()).as_deref() != Some(state) {
                 crate::output::note(
-                    "amtoken: ignored a request to the redirect URI that is not the answer to this login (no or another state)",
+                    "ignored a request to the redirect URI that is not the answer to this login (no or another state)",
                 );
                 respond(
                     request,

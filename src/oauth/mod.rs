@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::http::{self, HttpError, Method, Reply, Request, Transport, header};
 use crate::secret::Secret;
+use crate::text::printable;
 
 /// Largest token-endpoint answer read; more is not a token response.
 pub const MAX_TOKEN_RESPONSE_BYTES: u64 = 1024 * 1024;
@@ -456,13 +457,6 @@ fn scope_text<'de, D: serde::Deserializer<'de>>(
             .ok_or_else(|| D::Error::custom("expected strings")),
         Some(_) => Err(D::Error::custom("expected a string")),
     }
-}
-
-/// Control characters become spaces.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
 }
 
 /// A short, printable excerpt of a body, with secrets blotted out before it is cut (so no

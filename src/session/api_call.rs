@@ -49,7 +49,7 @@ impl Session<'_> {
                 .unwrap_or_else(|| Duration::from_secs(1 << retries.min(6)));
             if waited.saturating_add(wait) > policy.max_wait {
                 output::note(format_args!(
-                    "amtoken: {} asks to wait {}s more, past --max-wait {}s: giving up",
+                    "{} asks to wait {}s more, past --max-wait {}s: giving up",
                     reply.status,
                     wait.as_secs(),
                     policy.max_wait.as_secs()
@@ -58,7 +58,7 @@ impl Session<'_> {
             }
             retries += 1;
             output::note(format_args!(
-                "amtoken: {}; waiting {}s before retry {retries} of {}",
+                "{}; waiting {}s before retry {retries} of {}",
                 reply.status,
                 wait.as_secs(),
                 policy.retries

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use url::Url;
 
 use super::{REAUTHORIZE, Session};
@@ -235,7 +234,7 @@ impl Session<'_> {
         };
         let path = self.settings.paths.used_state_file(&self.settings.profile);
         let used: Option<UsedState> = store::read_file(&path).ok().flatten();
-        if used.is_some_and(|used| used.state_sha256 == state_hash(found)) {
+        if used.is_some_and(|used| used.state_sha256 == crate::text::sha256_hex(found, None)) {
             return Err(Error::msg(
                 Kind::ReauthorizationNeeded,
                 "refusing the callback: an earlier exchange already used it (a replayed callback)",
@@ -248,7 +247,7 @@ impl Session<'_> {
     fn mark_used(&self, state: &str) {
         self.forget_pending();
         let used = UsedState {
-            state_sha256: state_hash(state),
+            state_sha256: crate::text::sha256_hex(state, None),
             used_at: Utc::now(),
         };
         let path = self.settings.paths.used_state_file(&self.settings.profile);
@@ -256,11 +255,4 @@ impl Session<'_> {
             output::warn(format_args!("cannot record the used state: {error}"));
         }
     }
-}
-
-fn state_hash(state: &str) -> String {
-    Sha256::digest(state.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }

@@ -201,7 +201,7 @@ impl Session<'_> {
                 }
                 Err(StoreError::Conflict { .. }) => break,
                 Err(error) => {
-                    return Err(self.rescue_shared(&record, Error::from(error)));
+                    return Err(self.rescue(&record, Error::from(error)));
                 }
             }
         }
@@ -253,7 +253,7 @@ impl Session<'_> {
             .context("failed to move the rescued refresh token into the shared secret")?;
         crate::store::remove_rescue(&rescue_path)?;
         output::note(format_args!(
-            "amtoken: moved the rescued refresh token from {} into {}",
+            "moved the rescued refresh token from {} into {}",
             rescue_path.display(),
             self.store.location()
         ));
@@ -280,7 +280,7 @@ impl Session<'_> {
                 && access.seconds_left(Utc::now()) > 0
             {
                 output::note(format_args!(
-                    "amtoken: another machine had spent the refresh token; using the token it stored"
+                    "another machine had spent the refresh token; using the token it stored"
                 ));
                 self.cache_locally(&access);
                 return Some(access);
@@ -288,37 +288,13 @@ impl Session<'_> {
         }
         None
     }
-
-    /// Keeps a refresh token the shared secret did not take in the rescue file: a token the
-    /// server issued is never lost.
-    fn rescue_shared(&self, record: &crate::store::Record, error: Error) -> Error {
-        let rescue = self.settings.paths.rescue_file(&self.settings.profile);
-        match crate::store::write_rescue(&rescue, record) {
-            Ok(()) => {
-                output::warn(format_args!(
-                    "the new refresh token was saved to the rescue file {}",
-                    rescue.display()
-                ));
-                error
-                    .context("failed to store the new refresh token")
-                    .hint(format!(
-                        "the new refresh token is in {} (mode 0600); the next refresh moves it into the shared secret if it is newer",
-                        rescue.display()
-                    ))
-            }
-            Err(rescue_error) => error.context(format!(
-                "failed to store the new refresh token, and the rescue file failed too ({rescue_error})"
-            )),
-        }
-    }
 }
 
 /// A random id for this process's lease.
 fn lease_holder_id() -> Result<String> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|error| Error::msg(Kind::Internal, error))?;
-    let random: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
-    Ok(format!("{}-{random}", std::process::id()))
+    Ok(format!("{}-{}", std::process::id(), hex::encode(bytes)))
 }
 
 /// `pause` scaled by a random factor between 0.5 and 1.5, so that waiting machines spread out.

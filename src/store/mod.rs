@@ -364,7 +364,7 @@ fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], location: &str) -> Resu
 
 /// An optional time as RFC 3339 UTC; null or an empty string reads as none.
 pub(crate) mod optional_rfc3339 {
-    use chrono::{DateTime, SecondsFormat, Utc};
+    use chrono::{DateTime, Utc};
     use serde::{Deserialize as _, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(
@@ -372,7 +372,7 @@ pub(crate) mod optional_rfc3339 {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match at {
-            Some(at) => serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            Some(at) => serializer.serialize_str(&crate::text::rfc3339(*at)),
             None => serializer.serialize_none(),
         }
     }
@@ -396,13 +396,13 @@ fn empty_as_none<'de, D: serde::Deserializer<'de>>(
     Ok(Option::<String>::deserialize(deserializer)?.filter(|text| !text.is_empty()))
 }
 
-/// Times as RFC 3339 UTC to the second, as DESIGN.md writes them.
+/// Times as RFC 3339 UTC to the second, as docs/DESIGN.md writes them.
 pub(crate) mod rfc3339 {
-    use chrono::{DateTime, SecondsFormat, Utc};
+    use chrono::{DateTime, Utc};
     use serde::{Deserialize as _, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+        serializer.serialize_str(&crate::text::rfc3339(*at))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(

@@ -188,11 +188,7 @@ fn vault_errors(reply: &Reply) -> String {
     if errors.is_empty() {
         "no details".into()
     } else {
-        errors
-            .join("; ")
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect()
+        crate::text::printable(&errors.join("; "))
     }
 }
 

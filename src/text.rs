@@ -1,0 +1,45 @@
+//! Small text helpers every layer uses, written once: SHA-256 in hex, printable text, and the
+//! one RFC 3339 form amtoken writes.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest as _, Sha256};
+
+/// The SHA-256 of `text`, as lower-case hex; only the first `bytes` bytes of it when given
+/// (a file name, a fingerprint).
+pub fn sha256_hex(text: &str, bytes: Option<usize>) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    hex::encode(&digest[..bytes.unwrap_or(digest.len()).min(digest.len())])
+}
+
+/// `text` with every control character (a line break, an escape sequence) turned into a
+/// space: what comes from a server or a file is shown on one line and cannot drive the
+/// terminal.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// `2026-11-25T21:06:59Z`: UTC, to the second.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_say_what_they_do() {
+        assert_eq!(
+            sha256_hex("abc", None),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(sha256_hex("abc", Some(4)), "ba7816bf");
+        assert_eq!(printable("a\nb\u{1b}[31mc"), "a b [31mc");
+        let at = DateTime::parse_from_rfc3339("2026-11-25T22:06:59.75+01:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(rfc3339(at), "2026-11-25T21:06:59Z");
+    }
+}
