@@ -12,6 +12,10 @@ use std::time::Duration;
 
 use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
+pub use crate::oauth::ClientAuthMethod;
+pub use crate::output::TokenFormat;
+pub use crate::store::Backend;
+
 mod hot_path;
 
 /// OAuth 2.0 tokens for the ApprovalMax public API.
@@ -87,7 +91,7 @@ pub struct GlobalArgs {
         value_name = "METHOD",
         env = "AMTOKEN_CLIENT_AUTH"
     )]
-    pub client_auth: Option<ClientAuth>,
+    pub client_auth: Option<ClientAuthMethod>,
 
     /// Redirect URI registered for the client
     #[arg(long, global = true, value_name = "URI", env = "AMTOKEN_REDIRECT_URI")]
@@ -105,7 +109,7 @@ pub struct GlobalArgs {
     /// Manager); `file` is a 0600 JSON file under $XDG_DATA_HOME/amtoken/; `vault` is a
     /// Vault/OpenBao KV v2 secret a fleet of machines shares, refreshed under a lease.
     #[arg(long, global = true, value_name = "STORE", env = "AMTOKEN_STORE")]
-    pub store: Option<StoreKind>,
+    pub store: Option<Backend>,
 
     /// Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]
     #[arg(long, global = true, value_name = "PATH", env = "AMTOKEN_CONFIG")]
@@ -254,7 +258,7 @@ pub struct ExchangeArgs {
 
     /// What to print on stdout [default: none]
     #[arg(short = 'o', long, value_name = "FORMAT", default_value = "none")]
-    pub output: OutputFormat,
+    pub output: TokenFormat,
 }
 
 /// `amtoken refresh`
@@ -270,7 +274,7 @@ pub struct RefreshArgs {
 
     /// What to print on stdout [default: none]
     #[arg(short = 'o', long, value_name = "FORMAT", default_value = "none")]
-    pub output: OutputFormat,
+    pub output: TokenFormat,
 }
 
 /// `amtoken token` and `amtoken header`
@@ -282,7 +286,7 @@ pub struct TokenArgs {
 
     /// What to print: raw, header, json, env or none [default: raw for token, header for header]
     #[arg(short = 'o', long, value_name = "FORMAT")]
-    pub output: Option<OutputFormat>,
+    pub output: Option<TokenFormat>,
 }
 
 /// `amtoken status`
@@ -313,7 +317,7 @@ pub struct LoginArgs {
 
     /// What to print on stdout [default: none]
     #[arg(short = 'o', long, value_name = "FORMAT", default_value = "none")]
-    pub output: OutputFormat,
+    pub output: TokenFormat,
 }
 
 /// `amtoken authorize-url`
@@ -499,40 +503,46 @@ impl ColorChoice {
     }
 }
 
-/// `--output`: how a token is printed on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// The access token alone
-    Raw,
-    /// `Authorization: Bearer <token>`
-    Header,
-    /// One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile
-    Json,
-    /// `export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`
-    Env,
-    /// Nothing
-    None,
+/// The values of a domain enum on the command line, in one place: which variants there are,
+/// and the word and help clap shows for each. The enums themselves live with the layer that
+/// uses them (the store, the OAuth client, the output), free of clap.
+macro_rules! command_line_values {
+    ($type:ty { $($variant:path => $name:literal: $help:literal,)* }) => {
+        impl ValueEnum for $type {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($variant),*]
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(match self {
+                    $($variant => clap::builder::PossibleValue::new($name).help($help),)*
+                })
+            }
+        }
+    };
 }
 
-/// `--store`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StoreKind {
-    /// The OS keychain
-    Keyring,
-    /// A 0600 JSON file under $XDG_DATA_HOME/amtoken/
-    File,
-    /// A Vault/OpenBao KV v2 secret shared by a fleet
-    Vault,
-}
+// `--output`: how a token is printed on stdout.
+command_line_values!(TokenFormat {
+    TokenFormat::Raw => "raw": "The access token alone",
+    TokenFormat::Header => "header": "`Authorization: Bearer <token>`",
+    TokenFormat::Json => "json": "One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile",
+    TokenFormat::Env => "env": "`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`",
+    TokenFormat::None => "none": "Nothing",
+});
 
-/// `--client-auth`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ClientAuth {
-    /// client_secret_post: credentials in the form body
-    Post,
-    /// client_secret_basic: credentials in an HTTP Basic header
-    Basic,
-}
+// `--store`
+command_line_values!(Backend {
+    Backend::Keyring => "keyring": "The OS keychain",
+    Backend::File => "file": "A 0600 JSON file under $XDG_DATA_HOME/amtoken/",
+    Backend::Vault => "vault": "A Vault/OpenBao KV v2 secret shared by a fleet",
+});
+
+// `--client-auth`
+command_line_values!(ClientAuthMethod {
+    ClientAuthMethod::Post => "post": "client_secret_post: credentials in the form body",
+    ClientAuthMethod::Basic => "basic": "client_secret_basic: credentials in an HTTP Basic header",
+});
 
 /// Parses the process's arguments, or exits as clap does (usage errors 2, `--help` 0).
 ///
@@ -640,7 +650,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.profile.as_deref(), Some("ci"));
-        assert_eq!(cli.global.store, Some(StoreKind::File));
+        assert_eq!(cli.global.store, Some(Backend::File));
         assert_eq!(cli.global.timeout, Some(Duration::from_secs(120)));
     }
 

@@ -10,12 +10,12 @@ use std::time::Duration;
 use clap::ValueEnum;
 use serde::Deserialize;
 
-use crate::cli::{ClientAuth, GlobalArgs, StoreKind};
+use crate::cli::GlobalArgs;
 use crate::http::TransportOptions;
 use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
 use crate::secret::Secret;
-use crate::store::{Backend, StoreSettings, VaultSettings};
+use crate::store::{Backend, StoreSettings, VaultLocation, VaultSettings};
 
 /// The ApprovalMax production issuer.
 pub const DEFAULT_ISSUER: &str = "https://identity.approvalmax.com";
@@ -70,21 +70,6 @@ pub struct Settings {
     flags: Flags,
     config: ConfigFile,
     config_path: PathBuf,
-}
-
-/// Where a fleet's shared secret lives (`--store vault`).
-#[derive(Debug, Clone)]
-pub struct VaultLocation {
-    /// The server; required by `--store vault`.
-    pub address: Option<String>,
-    /// The KV version 2 mount.
-    pub mount: String,
-    /// The secret's path in the mount.
-    pub path: String,
-    /// `VAULT_NAMESPACE` (Vault Enterprise, OpenBao namespaces).
-    pub namespace: Option<String>,
-    /// `VAULT_CACERT`: extra CA certificates for the Vault server.
-    pub cacert: Option<PathBuf>,
 }
 
 /// The Vault token: `VAULT_TOKEN`, else `BAO_TOKEN`, else the file `~/.vault-token`; never a
@@ -181,10 +166,10 @@ struct Flags {
     token_url: Option<String>,
     authorize_url: Option<String>,
     client_id: Option<String>,
-    client_auth: Option<ClientAuth>,
+    client_auth: Option<ClientAuthMethod>,
     redirect_uri: Option<String>,
     scope: Option<String>,
-    store: Option<StoreKind>,
+    store: Option<Backend>,
     api_url: Option<String>,
     vault_addr: Option<String>,
     vault_mount: Option<String>,
@@ -307,14 +292,13 @@ impl Settings {
             paths: self.paths.clone(),
             keychain_timeout: self.keychain_timeout,
             vault: VaultSettings {
-                address: self.vault.address.clone(),
-                mount: self.vault.mount.clone(),
-                path: self.vault.path.clone(),
-                namespace: self.vault.namespace.clone(),
+                location: VaultLocation {
+                    cacert: self.cacert.clone().or_else(|| self.vault.cacert.clone()),
+                    ..self.vault.clone()
+                },
                 // Read only for Vault: no file read on the other stores' hot path.
                 token: (self.store == Backend::Vault).then(vault_token).flatten(),
                 timeout: self.timeout,
-                cacert: self.cacert.clone().or_else(|| self.vault.cacert.clone()),
                 verbose: self.verbose,
             },
         }
@@ -322,12 +306,8 @@ impl Settings {
 
     /// The store's name as `--store` spells it.
     pub fn store_name(&self) -> String {
-        let kind = match self.store {
-            Backend::Keyring => StoreKind::Keyring,
-            Backend::File => StoreKind::File,
-            Backend::Vault => StoreKind::Vault,
-        };
-        kind.to_possible_value()
+        self.store
+            .to_possible_value()
             .map(|value| value.get_name().to_string())
             .unwrap_or_default()
     }
@@ -402,15 +382,15 @@ fn resolve_profile(
     };
     let store = match (flags.store, table.store.as_deref()) {
         (Some(kind), _) => kind,
-        (None, None) => StoreKind::Keyring,
-        (None, Some(text)) => StoreKind::from_str(text, false)
-            .map_err(|_| bad_value("store", text, one_of::<StoreKind>()))?,
+        (None, None) => Backend::Keyring,
+        (None, Some(text)) => Backend::from_str(text, false)
+            .map_err(|_| bad_value("store", text, one_of::<Backend>()))?,
     };
     let client_auth = match (flags.client_auth, table.client_auth.as_deref()) {
         (Some(auth), _) => auth,
-        (None, None) => ClientAuth::Post,
-        (None, Some(text)) => ClientAuth::from_str(text, false)
-            .map_err(|_| bad_value("client_auth", text, one_of::<ClientAuth>()))?,
+        (None, None) => ClientAuthMethod::Post,
+        (None, Some(text)) => ClientAuthMethod::from_str(text, false)
+            .map_err(|_| bad_value("client_auth", text, one_of::<ClientAuthMethod>()))?,
     };
     Ok(Settings {
         issuer: flags
@@ -425,21 +405,14 @@ fn resolve_profile(
             .clone()
             .or(table.client_id)
             .filter(|id| !id.is_empty()),
-        client_auth: match client_auth {
-            ClientAuth::Post => ClientAuthMethod::Post,
-            ClientAuth::Basic => ClientAuthMethod::Basic,
-        },
+        client_auth,
         redirect_uri: flags.redirect_uri.clone().or(table.redirect_uri),
         scope: flags
             .scope
             .clone()
             .or(table.scope)
             .unwrap_or_else(|| DEFAULT_SCOPE.into()),
-        store: match store {
-            StoreKind::Keyring => Backend::Keyring,
-            StoreKind::File => Backend::File,
-            StoreKind::Vault => Backend::Vault,
-        },
+        store,
         vault: VaultLocation {
             // flag > AMTOKEN_VAULT_ADDR (both in the flag) > VAULT_ADDR > BAO_ADDR > the file.
             address: flags
@@ -495,13 +468,9 @@ fn resolve_profile(
 /// a place inside the mount: no empty, `.` or `..` segment (Vault would resolve them to another
 /// path, and the Vault token would go with the request), and no `?`, `#` or `%` (a query, a
 /// fragment, an escape) nor a control character.
-fn vault_segments(
-    key: &'static str,
-    value: String,
-    store: StoreKind,
-) -> Result<String, ConfigError> {
+fn vault_segments(key: &'static str, value: String, store: Backend) -> Result<String, ConfigError> {
     let trimmed = value.trim_matches('/').to_string();
-    if store != StoreKind::Vault {
+    if store != Backend::Vault {
         return Ok(trimmed);
     }
     let bad = |why| {
@@ -642,8 +611,8 @@ mod tests {
 
     #[test]
     fn value_names_come_from_the_cli() {
-        assert_eq!(one_of::<StoreKind>(), "keyring, file or vault");
-        assert_eq!(one_of::<ClientAuth>(), "post or basic");
+        assert_eq!(one_of::<Backend>(), "keyring, file or vault");
+        assert_eq!(one_of::<ClientAuthMethod>(), "post or basic");
     }
 
     #[test]

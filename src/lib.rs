@@ -66,7 +66,7 @@ pub mod fuzzing {
     }
 }
 
-use cli::{Cli, Command, OutputFormat};
+use cli::{Cli, Command, TokenFormat};
 use config::Settings;
 use error::ExitStatus;
 
@@ -79,8 +79,8 @@ pub fn run(cli: Cli) -> error::Result<ExitStatus> {
     match &cli.command {
         Command::Exchange(args) => commands::exchange::run(args, &settings()?),
         Command::Refresh(args) => commands::refresh::run(args, &settings()?),
-        Command::Token(args) => commands::token::run(args, &settings()?, OutputFormat::Raw),
-        Command::Header(args) => commands::token::run(args, &settings()?, OutputFormat::Header),
+        Command::Token(args) => commands::token::run(args, &settings()?, TokenFormat::Raw),
+        Command::Header(args) => commands::token::run(args, &settings()?, TokenFormat::Header),
         Command::Status(args) => commands::status::run(args, &settings()?),
         Command::Login(args) => commands::login::run(args, &settings()?),
         Command::AuthorizeUrl(args) => commands::authorize_url::run(args, &settings()?),

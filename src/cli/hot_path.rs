@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use clap::ValueEnum;
 
-use super::{Cli, ClientAuth, ColorChoice, Command, DecodeArgs, GlobalArgs, OutputFormat};
-use super::{StoreKind, TokenArgs, parse_duration};
+use super::{Backend, Cli, ClientAuthMethod, ColorChoice, Command, DecodeArgs, GlobalArgs};
+use super::{TokenArgs, TokenFormat, parse_duration};
 
 /// A flag as clap defines it.
 #[derive(Debug)]
@@ -268,10 +268,10 @@ fn global_args(given: &Given) -> Option<GlobalArgs> {
         authorize_url: given.value(authorize_url, text)?,
         client_id: given.value(client_id, text)?,
         client_secret_file: given.value(client_secret_file, path)?,
-        client_auth: given.value(client_auth, choice::<ClientAuth>)?,
+        client_auth: given.value(client_auth, choice::<ClientAuthMethod>)?,
         redirect_uri: given.value(redirect_uri, text)?,
         scope: given.value(scope, text)?,
-        store: given.value(store, choice::<StoreKind>)?,
+        store: given.value(store, choice::<Backend>)?,
         config: given.value(config, path)?,
         verbose: given.switch(verbose.long),
         timeout: given.value(timeout, duration)?,
@@ -288,7 +288,7 @@ fn token_args(given: &Given) -> Option<TokenArgs> {
     let [min_ttl, output] = &TOKEN_FLAGS;
     Some(TokenArgs {
         min_ttl: given.value(min_ttl, duration)??,
-        output: given.value(output, choice::<OutputFormat>)?,
+        output: given.value(output, choice::<TokenFormat>)?,
     })
 }
 

@@ -15,25 +15,13 @@ pub mod token;
 
 use chrono::Utc;
 
-use crate::cli::OutputFormat;
 use crate::config::Settings;
 use crate::error::Result;
 use crate::output::{self, TokenFormat, TokenView};
 use crate::store::CachedToken;
 
-/// `--output` as the output module knows it.
-fn token_format(format: OutputFormat) -> TokenFormat {
-    match format {
-        OutputFormat::Raw => TokenFormat::Raw,
-        OutputFormat::Header => TokenFormat::Header,
-        OutputFormat::Json => TokenFormat::Json,
-        OutputFormat::Env => TokenFormat::Env,
-        OutputFormat::None => TokenFormat::None,
-    }
-}
-
 /// Prints `token` on stdout in `format`.
-fn print_token(settings: &Settings, token: &CachedToken, format: OutputFormat) -> Result<()> {
+fn print_token(settings: &Settings, token: &CachedToken, format: TokenFormat) -> Result<()> {
     let view = TokenView {
         access_token: token.access_token.expose(),
         token_type: &token.token_type,
@@ -41,11 +29,7 @@ fn print_token(settings: &Settings, token: &CachedToken, format: OutputFormat) -
         scope: &token.scope,
         profile: &settings.profile,
     };
-    output::print(&output::render_token(
-        token_format(format),
-        &view,
-        Utc::now(),
-    ))?;
+    output::print(&output::render_token(format, &view, Utc::now()))?;
     Ok(())
 }
 
@@ -55,7 +39,7 @@ fn report_login(
     settings: &Settings,
     token: &CachedToken,
     issued_refresh_token: bool,
-    format: OutputFormat,
+    format: TokenFormat,
 ) -> Result<()> {
     if !issued_refresh_token {
         output::warn(
@@ -72,7 +56,7 @@ fn report_tokens(
     settings: &Settings,
     action: &str,
     token: &CachedToken,
-    format: OutputFormat,
+    format: TokenFormat,
 ) -> Result<()> {
     output::note(format_args!(
         "{action} profile {:?} ({}): access token valid until {} ({}); scopes: {}",

@@ -36,7 +36,7 @@ pub struct Record {
     pub obtained_at: DateTime<Utc>,
 }
 
-/// Which backend keeps the record. Their names are `--store`'s, in one place: `cli::StoreKind`.
+/// Which backend keeps the record (`--store`; its words are in `cli`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// The OS keychain: service `amtoken`, user `<profile>`.
@@ -235,15 +235,27 @@ pub struct StoreSettings {
 /// How to reach the Vault/OpenBao KV v2 secret.
 #[derive(Debug, Clone)]
 pub struct VaultSettings {
-    pub address: Option<String>,
-    pub mount: String,
-    pub path: String,
-    pub namespace: Option<String>,
+    /// Where the secret is (its `cacert`: `--cacert`, else `VAULT_CACERT`).
+    pub location: VaultLocation,
     /// Never printed, never logged.
     pub token: Option<Secret>,
     pub timeout: Duration,
-    pub cacert: Option<PathBuf>,
     pub verbose: bool,
+}
+
+/// Where a fleet's shared secret lives (`--store vault`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultLocation {
+    /// The server; required by `--store vault`.
+    pub address: Option<String>,
+    /// The KV version 2 mount.
+    pub mount: String,
+    /// The secret's path in the mount.
+    pub path: String,
+    /// `VAULT_NAMESPACE` (Vault Enterprise, OpenBao namespaces).
+    pub namespace: Option<String>,
+    /// `VAULT_CACERT`: extra CA certificates for the Vault server.
+    pub cacert: Option<PathBuf>,
 }
 
 /// Opens the chosen backend for one profile. Opening never touches the keychain; each call

@@ -36,6 +36,7 @@ impl VaultStore {
 
     fn address(&self) -> Result<&str, StoreError> {
         self.settings
+            .location
             .address
             .as_deref()
             .ok_or_else(|| StoreError::Refused {
@@ -56,6 +57,7 @@ impl VaultStore {
             http::check_url(self.address()?).map_err(|cause| refused(cause.to_string()))?;
         let segments = self
             .settings
+            .location
             .mount
             .split('/')
             .chain([area])
@@ -66,7 +68,7 @@ impl VaultStore {
         {
             return Err(refused(format!(
                 "the Vault mount {:?} and path {path:?} must name a place inside the mount",
-                self.settings.mount
+                self.settings.location.mount
             )));
         }
         url.path_segments_mut()
@@ -85,7 +87,7 @@ impl VaultStore {
         }
         let transport = Transport::new(TransportOptions {
             timeout: self.settings.timeout,
-            cacert: self.settings.cacert.as_deref(),
+            cacert: self.settings.location.cacert.as_deref(),
             verbose: self.settings.verbose,
         })
         .map_err(|cause| self.unreachable(cause))?;
@@ -122,7 +124,7 @@ impl VaultStore {
             .map_err(refused)?
             .header(header::HeaderName::from_static("x-vault-request"), "true")
             .map_err(refused)?;
-        if let Some(namespace) = &self.settings.namespace {
+        if let Some(namespace) = &self.settings.location.namespace {
             request = request
                 .header(
                     header::HeaderName::from_static("x-vault-namespace"),
@@ -194,7 +196,11 @@ fn vault_errors(reply: &Reply) -> String {
 
 impl SharedStore for VaultStore {
     fn read_shared(&self) -> Result<Option<(SharedState, Version)>, StoreError> {
-        let reply = self.send(Method::GET, self.url("data", &self.settings.path)?, None)?;
+        let reply = self.send(
+            Method::GET,
+            self.url("data", &self.settings.location.path)?,
+            None,
+        )?;
         if reply.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -252,7 +258,7 @@ impl VaultStore {
         let body = json!({ "options": { "cas": cas }, "data": state });
         let reply = self.send(
             Method::POST,
-            self.url("data", &self.settings.path)?,
+            self.url("data", &self.settings.location.path)?,
             Some(body),
         )?;
         if reply.status == StatusCode::BAD_REQUEST && vault_errors(&reply).contains("check-and-set")
@@ -277,7 +283,11 @@ impl VaultStore {
     /// The version of the secret when its newest version is deleted or destroyed: Vault then
     /// answers 404 with the version's metadata and no data.
     fn deleted_version(&self) -> Result<Option<u64>, StoreError> {
-        let reply = self.send(Method::GET, self.url("data", &self.settings.path)?, None)?;
+        let reply = self.send(
+            Method::GET,
+            self.url("data", &self.settings.location.path)?,
+            None,
+        )?;
         if reply.status != StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -297,9 +307,13 @@ impl CredentialStore for VaultStore {
     fn location(&self) -> String {
         format!(
             "vault {} {}/data/{}",
-            self.settings.address.as_deref().unwrap_or("(no address)"),
-            self.settings.mount,
-            self.settings.path
+            self.settings
+                .location
+                .address
+                .as_deref()
+                .unwrap_or("(no address)"),
+            self.settings.location.mount,
+            self.settings.location.path
         )
     }
 
@@ -328,7 +342,7 @@ impl CredentialStore for VaultStore {
         let existed = self.read_shared()?.is_some();
         let reply = self.send(
             Method::DELETE,
-            self.url("metadata", &self.settings.path)?,
+            self.url("metadata", &self.settings.location.path)?,
             None,
         )?;
         if !reply.status.is_success() && reply.status != StatusCode::NOT_FOUND {
@@ -373,19 +387,22 @@ mod tests {
 
     use super::*;
     use crate::secret::Secret;
+    use crate::store::VaultLocation;
 
     /// The OpenBao dev server of tests/services.sh.
     fn store(path: &str) -> VaultStore {
         let settings = VaultSettings {
-            address: std::env::var("AMTOKEN_TEST_VAULT_ADDR").ok(),
-            mount: "secret".into(),
-            path: path.into(),
-            namespace: None,
+            location: VaultLocation {
+                address: std::env::var("AMTOKEN_TEST_VAULT_ADDR").ok(),
+                mount: "secret".into(),
+                path: path.into(),
+                namespace: None,
+                cacert: None,
+            },
             token: std::env::var("AMTOKEN_TEST_VAULT_TOKEN")
                 .ok()
                 .map(Secret::new),
             timeout: Duration::from_secs(10),
-            cacert: None,
             verbose: false,
         };
         VaultStore::new(
@@ -460,11 +477,14 @@ mod tests {
     #[test]
     fn urls_are_built_segment_by_segment_inside_the_mount() {
         let mut settings = store("amtoken/a b").settings;
-        settings.address = Some("http://127.0.0.1:8200".into());
+        settings.location.address = Some("http://127.0.0.1:8200".into());
         let url = |path: &str| {
             let store = VaultStore::new(
                 VaultSettings {
-                    path: path.into(),
+                    location: VaultLocation {
+                        path: path.into(),
+                        ..settings.location.clone()
+                    },
                     ..settings.clone()
                 },
                 std::env::temp_dir().join("amtoken-vault-url.lock"),
