@@ -5,7 +5,7 @@
 //! `hot_path.rs` too; its tests fail until they match.
 //!
 //! House conventions: explicit short flags, upper-case `value_name`, `env` on every setting that
-//! DESIGN.md gives a variable, a terse first doc line (`-h`) and a fuller paragraph (`--help`).
+//! docs/DESIGN.md gives a variable, a terse first doc line (`-h`) and a fuller paragraph (`--help`).
 
 use std::path::PathBuf;
 use std::time::Duration;

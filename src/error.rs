@@ -1,5 +1,6 @@
-//! The exit codes of DESIGN.md, the top error type every module error converts into, hints,
-//! and [`report`]. This is the only file that knows the exit numbers.
+//! The exit codes of docs/DESIGN.md, the top error type every module error converts into, hints,
+//! and [`report`]. The exit numbers are written here alone; a module that fails names a
+//! [`Kind`] (or has its error converted here), and `exec` hands on its COMMAND's own code.
 
 use std::fmt;
 
@@ -56,7 +57,7 @@ impl Kind {
         Kind::ApiError,
     ];
 
-    /// The process exit code for this kind, as in DESIGN.md's table.
+    /// The process exit code for this kind, as in docs/DESIGN.md's table.
     pub fn exit_code(self) -> u8 {
         match self {
             Kind::Internal => 1,

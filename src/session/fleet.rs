@@ -1,4 +1,4 @@
-//! The fleet lease (DESIGN.md, "Fleet lease"): many machines share one rotating refresh token
+//! The fleet lease (docs/DESIGN.md, "Fleet lease"): many machines share one rotating refresh token
 //! in one Vault secret, and exactly one of them spends it per expiry.
 //!
 //! 1. Read the secret and its version; a shared access token that will do is used as is.

@@ -1,6 +1,7 @@
 //! The credential store: one interface ([`CredentialStore`]: versioned load and save, delete,
-//! the profile's refresh lock), two backends (the OS keychain and a 0600 file), plus the
-//! access-token cache, the rescue file and the atomic write they all use.
+//! the profile's refresh lock), three backends (the OS keychain, a 0600 file, and a Vault/OpenBao
+//! secret a fleet shares, which is also a [`SharedStore`]), plus the access-token cache, the
+//! rescue file and the atomic write they all use.
 
 mod atomic;
 pub mod cache;
@@ -25,7 +26,7 @@ pub use cache::CachedToken;
 pub use lock::LockError;
 
 /// What is kept between runs: the refresh token and what it was obtained for. The JSON form is
-/// the keychain secret and the store file, as DESIGN.md fixes it.
+/// the keychain secret and the store file, as docs/DESIGN.md fixes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub refresh_token: Secret,
@@ -151,7 +152,7 @@ pub trait CredentialStore {
 }
 
 /// What a fleet shares beside the record: the access token and the refresh lease. The JSON
-/// form is the data of the Vault secret, as DESIGN.md fixes it.
+/// form is the data of the Vault secret, as docs/DESIGN.md fixes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SharedState {
     #[serde(flatten)]
