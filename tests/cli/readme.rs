@@ -1,5 +1,5 @@
-//! The README's settings and exit-code tables against the CLI definition and the exit-code
-//! enum, so that neither can drift from the other.
+//! The settings and exit-code tables of docs/REFERENCE.md against the CLI definition and the
+//! exit-code enum, so that neither can drift from the other.
 
 use std::collections::BTreeSet;
 
@@ -8,7 +8,7 @@ use amtoken::error::Kind;
 use clap::CommandFactory as _;
 
 fn readme() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/REFERENCE.md")).unwrap()
 }
 
 /// The rows of the first table under `heading`, as cells.
