@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::api::ApiError;
+use crate::api_client::ApiError;
 use crate::config::ConfigError;
 use crate::http::{HttpError, HttpFailure};
 use crate::jwt::{JwtError, VerifyError};

@@ -23,12 +23,10 @@ use crate::store::{
 /// JWT with `exp`): ApprovalMax's tokens live an hour.
 const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
 
-mod api_call;
 mod authorization;
 mod fleet;
 mod keys;
 
-pub use api_call::RetryPolicy;
 pub use keys::{Revocation, Verification, VerifyOptions};
 
 /// What to do when the stored refresh token is dead.

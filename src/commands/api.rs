@@ -5,13 +5,13 @@ use std::io::Read as _;
 
 use serde_json::{Map, Value};
 
-use crate::api::{self, ApiBase, ApiRequest};
+use crate::api_client::{self as api, ApiBase, ApiRequest, RetryPolicy};
 use crate::cli::ApiArgs;
 use crate::config::Settings;
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::{Method, Reply, Transport, header};
 use crate::output;
-use crate::session::{Freshness, RetryPolicy, Session};
+use crate::session::{Freshness, Session};
 use crate::store::CachedToken;
 
 /// Runs `amtoken api`.
@@ -63,9 +63,15 @@ struct Call<'a> {
 
 impl Call<'_> {
     fn send(&mut self, request: &ApiRequest) -> Result<Reply> {
-        self.session
-            .call_api(self.transport, request, self.token, self.policy)
-            .context(format!("{} {}", request.method, request.url.path()))
+        let session = self.session;
+        api::call(
+            self.transport,
+            request,
+            self.token,
+            self.policy,
+            |refused| Ok(session.valid_token(Freshness::Except(refused))?.0),
+        )
+        .context(format!("{} {}", request.method, request.url.path()))
     }
 
     /// The answer on stdout: `-i` headers first; the body pretty on a terminal (when it is

@@ -1,6 +1,7 @@
-//! The ApprovalMax API over the transport: where a PATH goes (never to another origin), the
-//! request `amtoken api` sends, Retry-After, pages of `{payload, continuationToken}`, and the
-//! one-line summary of an ASP.NET ProblemDetails error.
+//! The ApprovalMax API client over the transport: where a PATH goes (never to another origin),
+//! the request `amtoken api` sends, the call — one fresh token and one retry on 401, Retry-After
+//! on 429/503 —, pages of `{payload, continuationToken}`, and the one-line summary of an
+//! ASP.NET ProblemDetails error.
 
 use std::time::Duration;
 
@@ -9,7 +10,64 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::http::{self, HttpError, Method, Reply, Request, StatusCode, Transport, header};
+use crate::output;
 use crate::secret::Secret;
+use crate::store::CachedToken;
+
+/// How often and how long to wait on 429 and 503.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub retries: u32,
+    pub max_wait: Duration,
+}
+
+/// Sends `request` with `token`. On a 401, `fresh_token` is asked once for a token other than
+/// the refused one (it may find that another process already replaced it) and the request is
+/// sent again; `token` then holds the new one. 429 and 503 are waited out as `policy` allows.
+/// The answer is returned whatever its status: the caller shows it.
+pub fn call(
+    transport: &Transport,
+    request: &ApiRequest,
+    token: &mut CachedToken,
+    policy: RetryPolicy,
+    mut fresh_token: impl FnMut(&Secret) -> crate::error::Result<CachedToken>,
+) -> crate::error::Result<Reply> {
+    let mut refreshed = false;
+    let mut retries = 0;
+    let mut waited = Duration::ZERO;
+    loop {
+        let reply = request.send(transport, &token.access_token)?;
+        if reply.status == StatusCode::UNAUTHORIZED && !refreshed {
+            refreshed = true;
+            *token = fresh_token(&token.access_token)?;
+            continue;
+        }
+        if !request.may_retry(reply.status) || retries >= policy.retries {
+            return Ok(reply);
+        }
+        // Without Retry-After: 1 s, 2 s, 4 s, …
+        let wait = retry_after(&reply, Utc::now())
+            .unwrap_or_else(|| Duration::from_secs(1 << retries.min(6)));
+        if waited.saturating_add(wait) > policy.max_wait {
+            output::note(format_args!(
+                "{} asks to wait {}s more, past --max-wait {}s: giving up",
+                reply.status,
+                wait.as_secs(),
+                policy.max_wait.as_secs()
+            ));
+            return Ok(reply);
+        }
+        retries += 1;
+        output::note(format_args!(
+            "{}; waiting {}s before retry {retries} of {}",
+            reply.status,
+            wait.as_secs(),
+            policy.retries
+        ));
+        std::thread::sleep(wait);
+        waited = waited.saturating_add(wait);
+    }
+}
 
 /// Largest response read; more is refused.
 pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
