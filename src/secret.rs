@@ -25,9 +25,45 @@ impl fmt::Debug for Secret {
     }
 }
 
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+/// `Secret` has no `Serialize`: a structure that is to carry one into a file, the keychain or
+/// Vault says so on the field, `#[serde(with = "crate::secret::exposed")]` (or
+/// `exposed_option`), so that no secret is serialized by accident (into a log, an error, a
+/// `--json` output).
+pub mod exposed {
+    use super::Secret;
+
+    pub fn serialize<S: serde::Serializer>(
+        secret: &Secret,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(secret.expose())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Secret, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
+    }
+}
+
+/// [`exposed`] for an optional secret.
+pub mod exposed_option {
+    use super::Secret;
+
+    pub fn serialize<S: serde::Serializer>(
+        secret: &Option<Secret>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match secret {
+            Some(secret) => serializer.serialize_some(secret.expose()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Secret>, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
     }
 }
 

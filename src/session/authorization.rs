@@ -22,6 +22,7 @@ const PENDING_SECONDS: i64 = 600;
 #[derive(Debug, Serialize, Deserialize)]
 struct Pending {
     state: String,
+    #[serde(with = "crate::secret::exposed_option")]
     code_verifier: Option<Secret>,
     issuer: String,
     client_id: String,

@@ -12,6 +12,7 @@ use crate::secret::Secret;
 /// The cached access token and what it was obtained for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedToken {
+    #[serde(with = "crate::secret::exposed")]
     pub access_token: Secret,
     pub token_type: String,
     #[serde(with = "super::rfc3339")]

@@ -29,6 +29,7 @@ pub use lock::LockError;
 /// the keychain secret and the store file, as docs/DESIGN.md fixes it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
+    #[serde(with = "crate::secret::exposed")]
     pub refresh_token: Secret,
     pub issuer: String,
     pub client_id: String,
@@ -157,7 +158,11 @@ pub trait CredentialStore {
 pub struct SharedState {
     #[serde(flatten)]
     pub record: Record,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::secret::exposed_option"
+    )]
     pub access_token: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
