@@ -8,6 +8,7 @@ mod commands;
 mod config;
 pub mod error;
 mod http;
+mod issuer;
 pub mod jwt;
 mod oauth;
 pub mod output;

@@ -25,9 +25,9 @@ const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
 
 mod authorization;
 mod fleet;
-mod keys;
+mod revocation;
 
-pub use keys::{Revocation, Verification, VerifyOptions};
+pub use revocation::Revocation;
 
 /// What to do when the stored refresh token is dead.
 pub const REAUTHORIZE: &str = "authorize again with `amtoken login`";
@@ -138,6 +138,7 @@ pub struct Session<'a> {
     settings: &'a Settings,
     store: Box<dyn CredentialStore + 'a>,
     seed: Option<Secret>,
+    transport: std::cell::OnceCell<Transport>,
 }
 
 impl<'a> Session<'a> {
@@ -153,6 +154,7 @@ impl<'a> Session<'a> {
             settings,
             store: store::open(&settings.store_settings()),
             seed,
+            transport: std::cell::OnceCell::new(),
         }
     }
 
@@ -163,6 +165,7 @@ impl<'a> Session<'a> {
             settings,
             store,
             seed: None,
+            transport: std::cell::OnceCell::new(),
         }
     }
 
@@ -273,7 +276,7 @@ impl<'a> Session<'a> {
         let (transport, credentials) = self.grant_client(&identity.client_id)?;
         let token_url = self.settings.token_url_for(&identity.issuer);
         let endpoint = TokenEndpoint {
-            transport: &transport,
+            transport,
             url: &token_url,
             client: &credentials,
         };
@@ -317,7 +320,7 @@ impl<'a> Session<'a> {
         let (transport, credentials) = self.grant_client(&identity.client_id)?;
         let token_url = settings.token_url_for(&identity.issuer);
         let endpoint = TokenEndpoint {
-            transport: &transport,
+            transport,
             url: &token_url,
             client: &credentials,
         };
@@ -569,8 +572,17 @@ impl<'a> Session<'a> {
     }
 
     /// The transport and the client credentials every grant needs.
-    fn grant_client(&self, client_id: &str) -> Result<(Transport, ClientCredentials)> {
+    fn grant_client(&self, client_id: &str) -> Result<(&Transport, ClientCredentials)> {
         Ok((self.transport()?, self.credentials(client_id)?))
+    }
+
+    /// The run's one transport, built on first use (a cached `token` never builds one).
+    pub fn transport(&self) -> Result<&Transport> {
+        if let Some(transport) = self.transport.get() {
+            return Ok(transport);
+        }
+        let transport = Transport::new(self.settings.transport_options())?;
+        Ok(self.transport.get_or_init(|| transport))
     }
 
     /// The client's credentials, the secret read now.

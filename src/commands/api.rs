@@ -26,14 +26,13 @@ pub fn run(args: &ApiArgs, settings: &Settings, color: bool) -> Result<()> {
     }
     let session = Session::open(settings);
     let (mut token, _) = session.valid_token(Freshness::AtLeast(args.min_ttl))?;
-    let transport = session.transport()?;
     let policy = RetryPolicy {
         retries: args.retries,
         max_wait: args.max_wait,
     };
     let mut call = Call {
         session: &session,
-        transport: &transport,
+        transport: session.transport()?,
         token: &mut token,
         policy,
         include: args.include,

@@ -10,9 +10,10 @@ use serde_json::{Map, Value};
 use crate::cli::DecodeArgs;
 use crate::config::Settings;
 use crate::error::{Context as _, Error, Kind, Result};
+use crate::http::Transport;
+use crate::issuer::{Issuer, Verification, VerifyOptions};
 use crate::jwt::{self, Jwt, TimeClaim, Validity};
 use crate::output;
-use crate::session::{Session, Verification, VerifyOptions};
 
 /// Runs `amtoken decode`. `settings` are resolved only for `--verify`, so that plain decoding
 /// works whatever the config file says.
@@ -28,7 +29,8 @@ pub fn run(
     }
     let verification = if args.verify || args.jwks.is_some() || args.audience.is_some() {
         let settings = settings()?;
-        Some(Session::open(&settings).verify(
+        let transport = Transport::new(settings.transport_options())?;
+        Some(Issuer::new(&settings, &transport).verify(
             &token,
             &VerifyOptions {
                 key_source: args.jwks.as_deref(),

@@ -1,16 +1,17 @@
-//! What the session fetches besides tokens: the issuer's discovery document and key sets,
-//! each cached for a day in the cache directory; token verification over them; and revocation.
+//! What amtoken learns from an issuer besides tokens: its discovery document and key sets,
+//! each cached for a day in the cache directory, and token verification over them
+//! (`decode --verify`). Used by `decode --verify` directly, and by the session for `logout
+//! --revoke` (the revocation endpoint). No profile session is needed to check a signature.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Identity, Session};
+use crate::config::Settings;
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::Transport;
 use crate::jwt::{self, Expectations, Jwt, KeySet, Verified};
-use crate::oauth::RevocationEndpoint;
 use crate::oauth::discovery::{self, Discovery};
-use crate::store::{self, Record};
+use crate::store;
 
 /// How long a cached discovery document or key set is used without asking again.
 const DOCUMENT_TTL_SECONDS: i64 = 86_400;
@@ -42,35 +43,30 @@ pub struct Verification {
     pub not_checked: Vec<String>,
 }
 
-/// What `logout --revoke` did at the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Revocation {
-    /// Not asked for.
-    NotAsked,
-    /// The server revoked the refresh token at this endpoint.
-    Revoked(String),
-    /// Nothing was stored to revoke.
-    NothingStored,
-    /// The server offers no revocation endpoint: why.
-    Unsupported(String),
+/// The settings' issuer, over the run's transport.
+pub struct Issuer<'a> {
+    settings: &'a Settings,
+    transport: &'a Transport,
 }
 
-impl Session<'_> {
-    /// The transport for this profile's settings.
-    pub fn transport(&self) -> Result<Transport> {
-        Ok(Transport::new(self.settings.transport_options())?)
+impl<'a> Issuer<'a> {
+    pub fn new(settings: &'a Settings, transport: &'a Transport) -> Self {
+        Issuer {
+            settings,
+            transport,
+        }
     }
 
     /// `issuer`'s discovery document, from the cache when it is less than a day old; `None`
     /// when the server has none.
-    pub fn discovery(&self, transport: &Transport, issuer: &str) -> Result<Option<Discovery>> {
+    pub fn discovery(&self, issuer: &str) -> Result<Option<Discovery>> {
         let path = self.settings.paths.discovery_file(issuer);
         if let Some(cached) = read_fresh::<Discovery>(&path)
             && cached.issuer == issuer
         {
             return Ok(Some(cached));
         }
-        let found = discovery::fetch_discovery(transport, issuer)
+        let found = discovery::fetch_discovery(self.transport, issuer)
             .map_err(Error::from)
             .context(format!("failed to read the discovery document of {issuer}"))?;
         if let Some(document) = &found {
@@ -83,20 +79,19 @@ impl Session<'_> {
     /// issuer's JWKS; a `kid` the cached set lacks makes one fresh fetch (keys rotate).
     pub fn verify(&self, token: &Jwt, options: &VerifyOptions<'_>) -> Result<Verification> {
         let issuer = self.settings.issuer_or_default().to_string();
-        let transport = self.transport()?;
         let source = match options.key_source {
             Some(source) => source.to_string(),
-            None => self.jwks_uri(&transport, &issuer)?,
+            None => self.jwks_uri(&issuer)?,
         };
         let remote = source.starts_with("https://") || source.starts_with("http://");
         let (keys, from_cache) = if remote {
-            self.key_set(&transport, &source, false)?
+            self.key_set(&source, false)?
         } else {
             (read_key_file(&source)?, false)
         };
         let verified = match jwt::verify_signature(token, &keys) {
             Err(error) if error.is_unknown_key() && from_cache => {
-                let (keys, _) = self.key_set(&transport, &source, true)?;
+                let (keys, _) = self.key_set(&source, true)?;
                 jwt::verify_signature(token, &keys)
             }
             other => other,
@@ -124,8 +119,8 @@ impl Session<'_> {
         })
     }
 
-    fn jwks_uri(&self, transport: &Transport, issuer: &str) -> Result<String> {
-        let discovery = self.discovery(transport, issuer)?.ok_or_else(|| {
+    fn jwks_uri(&self, issuer: &str) -> Result<String> {
+        let discovery = self.discovery(issuer)?.ok_or_else(|| {
             Error::msg(
                 Kind::InvalidInput,
                 format!("{issuer} has no discovery document, so its keys are unknown"),
@@ -145,7 +140,7 @@ impl Session<'_> {
 
     /// The key set at `url`: cached unless `fresh`; the second value says it came from the
     /// cache.
-    fn key_set(&self, transport: &Transport, url: &str, fresh: bool) -> Result<(KeySet, bool)> {
+    fn key_set(&self, url: &str, fresh: bool) -> Result<(KeySet, bool)> {
         let path = self.settings.paths.jwks_file(url);
         if !fresh
             && let Some(document) = read_fresh::<serde_json::Value>(&path)
@@ -153,7 +148,7 @@ impl Session<'_> {
         {
             return Ok((keys, true));
         }
-        let bytes = discovery::fetch_jwks(transport, url)
+        let bytes = discovery::fetch_jwks(self.transport, url)
             .map_err(Error::from)
             .context(format!("failed to fetch the key set {url}"))?;
         let keys = KeySet::from_json(&bytes)
@@ -163,37 +158,6 @@ impl Session<'_> {
             write_cached(&path, &document);
         }
         Ok((keys, false))
-    }
-
-    /// Revokes `record`'s refresh token at the issuer's revocation endpoint (RFC 7009).
-    pub(super) fn revoke(&self, record: &Record) -> Result<Revocation> {
-        let identity = Identity {
-            issuer: record.issuer.clone(),
-            client_id: record.client_id.clone(),
-        };
-        let transport = self.transport()?;
-        let Some(discovery) = self.discovery(&transport, &identity.issuer)? else {
-            return Ok(Revocation::Unsupported(format!(
-                "{} has no discovery document",
-                identity.issuer
-            )));
-        };
-        let Some(endpoint) = discovery.revocation_endpoint else {
-            return Ok(Revocation::Unsupported(format!(
-                "the discovery document of {} names no revocation_endpoint",
-                identity.issuer
-            )));
-        };
-        let credentials = self.credentials(&identity.client_id)?;
-        RevocationEndpoint {
-            transport: &transport,
-            url: &endpoint,
-            client: &credentials,
-        }
-        .revoke_refresh_token(&record.refresh_token)
-        .map_err(Error::from)
-        .context("failed to revoke the refresh token")?;
-        Ok(Revocation::Revoked(endpoint))
     }
 }
 
