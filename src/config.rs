@@ -67,7 +67,9 @@ pub struct Settings {
     /// Where files live.
     pub paths: Paths,
     client_secret_file: Option<PathBuf>,
-    flags: Flags,
+    /// The global flags as given (each already merged with its environment variable by
+    /// clap), kept so that other profiles can be resolved without the command line.
+    flags: GlobalArgs,
     config: ConfigFile,
     config_path: PathBuf,
 }
@@ -157,30 +159,6 @@ struct ConfigFile {
     profiles: BTreeMap<String, ProfileTable>,
 }
 
-/// The settings flags as given (each already merged with its environment variable by clap),
-/// kept so that other profiles can be resolved without the command line.
-#[derive(Debug, Clone)]
-struct Flags {
-    profile: Option<String>,
-    issuer: Option<String>,
-    token_url: Option<String>,
-    authorize_url: Option<String>,
-    client_id: Option<String>,
-    client_auth: Option<ClientAuthMethod>,
-    redirect_uri: Option<String>,
-    scope: Option<String>,
-    store: Option<Backend>,
-    api_url: Option<String>,
-    vault_addr: Option<String>,
-    vault_mount: Option<String>,
-    vault_path: Option<String>,
-    client_secret_file: Option<PathBuf>,
-    timeout: Option<Duration>,
-    lock_timeout: Option<Duration>,
-    cacert: Option<PathBuf>,
-    verbose: bool,
-}
-
 impl Settings {
     /// Resolves the global flags against the config file and the defaults, in the current
     /// user's directories.
@@ -204,26 +182,7 @@ impl Settings {
                 });
             }
         }
-        let flags = Flags {
-            profile: args.profile.clone(),
-            issuer: args.issuer.clone(),
-            token_url: args.token_url.clone(),
-            authorize_url: args.authorize_url.clone(),
-            client_id: args.client_id.clone(),
-            client_auth: args.client_auth,
-            redirect_uri: args.redirect_uri.clone(),
-            scope: args.scope.clone(),
-            store: args.store,
-            api_url: args.api_url.clone(),
-            vault_addr: args.vault_addr.clone(),
-            vault_mount: args.vault_mount.clone(),
-            vault_path: args.vault_path.clone(),
-            client_secret_file: args.client_secret_file.clone(),
-            timeout: args.timeout,
-            lock_timeout: args.lock_timeout,
-            cacert: args.cacert.clone(),
-            verbose: args.verbose,
-        };
+        let flags = args.clone();
         let profile = flags.profile.clone().unwrap_or_else(|| "default".into());
         resolve_profile(flags, config, config_path, paths, profile)
     }
@@ -363,7 +322,7 @@ impl Settings {
 
 /// flag > environment (already in the flag) > `[profiles.NAME]` > default, for one profile.
 fn resolve_profile(
-    flags: Flags,
+    flags: GlobalArgs,
     config: ConfigFile,
     config_path: PathBuf,
     paths: Paths,
