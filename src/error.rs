@@ -6,6 +6,7 @@ use std::fmt;
 
 use crate::api_client::ApiError;
 use crate::config::ConfigError;
+use crate::files::FileError;
 use crate::http::{HttpError, HttpFailure};
 use crate::jwt::{JwtError, VerifyError};
 use crate::oauth::callback::CallbackError;
@@ -172,6 +173,12 @@ impl From<VerifyError> for Error {
             Kind::VerificationFailed
         };
         Error::new(kind, error)
+    }
+}
+
+impl From<FileError> for Error {
+    fn from(error: FileError) -> Self {
+        Error::from(StoreError::from(error))
     }
 }
 

@@ -162,7 +162,7 @@ impl<'a> Issuer<'a> {
 }
 
 fn read_fresh<T: for<'de> Deserialize<'de>>(path: &std::path::Path) -> Option<T> {
-    let cached: Cached<T> = store::read_file(path).ok().flatten()?;
+    let cached: Cached<T> = crate::files::read_file(path).ok().flatten()?;
     let age = (Utc::now() - cached.fetched_at).num_seconds();
     (0..DOCUMENT_TTL_SECONDS)
         .contains(&age)
@@ -175,7 +175,7 @@ fn write_cached<T: Serialize>(path: &std::path::Path, document: &T) {
         document,
     };
     // Only a cache: failing to keep it costs a fetch next time.
-    let _ = store::write_file(path, &cached, store::Durability::Disposable);
+    let _ = crate::files::write_file(path, &cached, crate::files::Durability::Disposable);
 }
 
 fn read_key_file(path: &str) -> Result<KeySet> {

@@ -7,6 +7,7 @@ pub mod cli;
 mod commands;
 mod config;
 pub mod error;
+mod files;
 mod http;
 mod issuer;
 pub mod jwt;

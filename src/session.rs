@@ -420,7 +420,9 @@ impl<'a> Session<'a> {
             at: Utc::now(),
         };
         let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        if let Err(error) = store::write_file(&path, &lost, store::Durability::Durable) {
+        if let Err(error) =
+            crate::files::write_file(&path, &lost, crate::files::Durability::Durable)
+        {
             output::warn(format_args!("cannot note the lost answer: {error}"));
         }
     }
@@ -428,14 +430,14 @@ impl<'a> Session<'a> {
     /// When the answer to a refresh with `record`'s token was lost, if it was.
     fn lost_answer_for(&self, record: &Record) -> Option<DateTime<Utc>> {
         let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        let lost: LostAnswer = store::read_file(&path).ok().flatten()?;
+        let lost: LostAnswer = crate::files::read_file(&path).ok().flatten()?;
         (lost.refresh_token_sha256 == crate::text::sha256_hex(record.refresh_token.expose(), None))
             .then_some(lost.at)
     }
 
     fn forget_lost_answer(&self) {
         let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        let _ = store::remove_file(&path, "remove");
+        let _ = crate::files::remove_file(&path, "remove");
     }
 
     /// The cached token when it belongs to these settings and `freshness` allows it.
@@ -535,8 +537,8 @@ impl<'a> Session<'a> {
             profile: settings.profile.clone(),
             at: record.obtained_at,
         };
-        if !store::create_file(&claim, &seeded)? {
-            let used: Option<SeedUse> = store::read_file(&claim).ok().flatten();
+        if !crate::files::create_file(&claim, &seeded)? {
+            let used: Option<SeedUse> = crate::files::read_file(&claim).ok().flatten();
             let (profile, at) = used.map_or_else(
                 || ("another profile".to_string(), String::new()),
                 |used| {
@@ -559,7 +561,7 @@ impl<'a> Session<'a> {
             Ok(version) => version,
             Err(error) => {
                 // Not stored, so not spent: the seed may be tried again.
-                let _ = store::remove_file(&claim, "remove");
+                let _ = crate::files::remove_file(&claim, "remove");
                 return Err(Error::from(error)
                     .context("failed to store the refresh token from AMTOKEN_REFRESH_TOKEN"));
             }

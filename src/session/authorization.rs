@@ -82,10 +82,10 @@ impl Session<'_> {
             redirect_uri: redirect_uri.clone(),
             expires_at: Utc::now() + chrono::Duration::seconds(PENDING_SECONDS),
         };
-        store::write_file(
+        crate::files::write_file(
             &settings.paths.pending_file(&settings.profile),
             &pending,
-            store::Durability::Durable,
+            crate::files::Durability::Durable,
         )
         .context("failed to save the pending authorize request")?;
         Ok(Authorization {
@@ -169,7 +169,7 @@ impl Session<'_> {
     /// Deletes the pending request, if any.
     pub fn forget_pending(&self) {
         let path = self.settings.paths.pending_file(&self.settings.profile);
-        if let Err(error) = store::remove_file(&path, "remove") {
+        if let Err(error) = crate::files::remove_file(&path, "remove") {
             output::warn(format_args!(
                 "cannot remove the pending authorize request: {error}"
             ));
@@ -178,7 +178,7 @@ impl Session<'_> {
 
     fn pending(&self) -> Option<Pending> {
         let path = self.settings.paths.pending_file(&self.settings.profile);
-        store::read_file(&path).unwrap_or_else(|error| {
+        crate::files::read_file(&path).unwrap_or_else(|error| {
             output::warn(format_args!(
                 "ignoring the pending authorize request: {error}"
             ));
@@ -234,7 +234,7 @@ impl Session<'_> {
             return Ok(());
         };
         let path = self.settings.paths.used_state_file(&self.settings.profile);
-        let used: Option<UsedState> = store::read_file(&path).ok().flatten();
+        let used: Option<UsedState> = crate::files::read_file(&path).ok().flatten();
         if used.is_some_and(|used| used.state_sha256 == crate::text::sha256_hex(found, None)) {
             return Err(Error::msg(
                 Kind::ReauthorizationNeeded,
@@ -252,7 +252,9 @@ impl Session<'_> {
             used_at: Utc::now(),
         };
         let path = self.settings.paths.used_state_file(&self.settings.profile);
-        if let Err(error) = store::write_file(&path, &used, store::Durability::Durable) {
+        if let Err(error) =
+            crate::files::write_file(&path, &used, crate::files::Durability::Durable)
+        {
             output::warn(format_args!("cannot record the used state: {error}"));
         }
     }

@@ -6,7 +6,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Durability, StoreError, atomic, to_json};
+use super::{Durability, StoreError};
+use crate::files;
 use crate::secret::Secret;
 
 /// The cached access token and what it was obtained for.
@@ -32,21 +33,15 @@ impl CachedToken {
 /// Reads the cache: `None` when there is none. An unreadable cache is an error, which callers
 /// may treat as a miss (it is only a cache).
 pub fn load(path: &Path) -> Result<Option<CachedToken>, StoreError> {
-    super::read_json_file(path)
+    Ok(files::read_file(path)?)
 }
 
 /// Replaces the cache atomically.
 pub fn save(path: &Path, token: &CachedToken) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(token), Durability::Disposable).map_err(|cause| {
-        StoreError::Io {
-            action: "write",
-            path: path.to_path_buf(),
-            cause,
-        }
-    })
+    Ok(files::write_file(path, token, Durability::Disposable)?)
 }
 
 /// Removes the cache; `false` when there was none.
 pub fn delete(path: &Path) -> Result<bool, StoreError> {
-    super::remove_file(path, "remove")
+    Ok(files::remove_file(path, "remove")?)
 }

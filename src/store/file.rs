@@ -3,10 +3,8 @@
 use std::io;
 use std::time::Duration;
 
-use super::{
-    CredentialStore, Durability, Guard, Loaded, LockError, Record, StoreError, Version, atomic,
-    to_json,
-};
+use super::{CredentialStore, Durability, Guard, Loaded, LockError, Record, StoreError, Version};
+use crate::files;
 use crate::paths::Paths;
 
 /// The file backend of one profile.
@@ -27,7 +25,7 @@ impl CredentialStore for FileStore {
     }
 
     fn load(&self) -> Result<Option<Loaded>, StoreError> {
-        let record: Option<Record> = super::read_json_file(&self.paths.store_file(&self.profile))?;
+        let record: Option<Record> = files::read_file(&self.paths.store_file(&self.profile))?;
         Ok(record.map(|record| Loaded {
             record,
             version: Version::LOCAL,
@@ -36,18 +34,15 @@ impl CredentialStore for FileStore {
 
     fn save(&self, record: &Record, _expected: Option<&Version>) -> Result<Version, StoreError> {
         let path = self.paths.store_file(&self.profile);
-        atomic::write_private(&path, &to_json(record), Durability::Durable).map_err(|cause| {
-            StoreError::Io {
-                action: "write",
-                path,
-                cause,
-            }
-        })?;
+        files::write_file(&path, record, Durability::Durable)?;
         Ok(Version::LOCAL)
     }
 
     fn delete(&self) -> Result<bool, StoreError> {
-        super::remove_file(&self.paths.store_file(&self.profile), "remove")
+        Ok(files::remove_file(
+            &self.paths.store_file(&self.profile),
+            "remove",
+        )?)
     }
 
     fn lock(&self, timeout: Duration) -> Result<Guard, LockError> {

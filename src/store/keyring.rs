@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use keyring_core::{CredentialStore as NativeStore, Entry};
 
-use super::{CredentialStore, Guard, Loaded, LockError, Record, StoreError, Version, from_json};
+use super::{CredentialStore, Guard, Loaded, LockError, Record, StoreError, Version};
+use crate::files::from_json;
 
 const SERVICE: &str = "amtoken";
 
@@ -133,10 +134,12 @@ impl CredentialStore for KeyringStore {
         })?;
         secret
             .map(|bytes| {
-                from_json::<Record>(&bytes, &self.location()).map(|record| Loaded {
-                    record,
-                    version: Version::LOCAL,
-                })
+                from_json::<Record>(&bytes, &self.location())
+                    .map(|record| Loaded {
+                        record,
+                        version: Version::LOCAL,
+                    })
+                    .map_err(StoreError::from)
             })
             .transpose()
     }

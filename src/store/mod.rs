@@ -1,9 +1,8 @@
 //! The credential store: one interface ([`CredentialStore`]: versioned load and save, delete,
 //! the profile's refresh lock), three backends (the OS keychain, a 0600 file, and a Vault/OpenBao
-//! secret a fleet shares, which is also a [`SharedStore`]), plus the access-token cache, the
-//! rescue file and the atomic write they all use.
+//! secret a fleet shares, which is also a [`SharedStore`]), plus the access-token cache and the
+//! rescue file. Their files are written through `crate::files`.
 
-mod atomic;
 pub mod cache;
 mod file;
 mod keyring;
@@ -21,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::paths::Paths;
 use crate::secret::Secret;
 
-pub use atomic::Durability;
+pub use crate::files::Durability;
+use crate::files::{self, FileError};
 pub use cache::CachedToken;
 pub use lock::LockError;
 
@@ -292,92 +292,42 @@ fn local_lock(path: &Path, timeout: Duration) -> Result<Guard, LockError> {
 /// Writes `record` to the 0600 rescue file when the store refused it; a token the server issued
 /// is never lost.
 pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(record), Durability::Durable).map_err(|cause| {
-        StoreError::Io {
+    files::write_file(path, record, Durability::Durable).map_err(|error| match error {
+        FileError::Io { path, cause, .. } => StoreError::Io {
             action: "write the rescue file",
-            path: path.to_path_buf(),
+            path,
             cause,
-        }
-    })
-}
-
-/// Reads a JSON file amtoken keeps (a cache, a pending request): `None` when there is none.
-pub fn read_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, StoreError> {
-    read_json_file(path)
-}
-
-/// Replaces a JSON file amtoken keeps, atomically, mode 0600.
-pub fn write_file(
-    path: &Path,
-    value: &impl Serialize,
-    durability: Durability,
-) -> Result<(), StoreError> {
-    atomic::write_private(path, &to_json(value), durability).map_err(|cause| StoreError::Io {
-        action: "write",
-        path: path.to_path_buf(),
-        cause,
-    })
-}
-
-/// Creates a JSON file amtoken keeps, mode 0600, unless it exists (`false`): of two processes,
-/// exactly one creates it.
-pub fn create_file(path: &Path, value: &impl Serialize) -> Result<bool, StoreError> {
-    atomic::create_private(path, &to_json(value)).map_err(|cause| StoreError::Io {
-        action: "create",
-        path: path.to_path_buf(),
-        cause,
+        },
+        other => other.into(),
     })
 }
 
 /// The record in the rescue file, if there is one.
 pub fn read_rescue(path: &Path) -> Result<Option<Record>, StoreError> {
-    read_json_file(path)
-}
-
-/// A JSON file of ours: `None` when it does not exist, an error when it cannot be read or parsed.
-fn read_json_file<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, StoreError> {
-    match std::fs::read(path) {
-        Ok(bytes) => from_json(&bytes, &path.display().to_string()).map(Some),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(cause) => Err(StoreError::Io {
-            action: "read",
-            path: path.to_path_buf(),
-            cause,
-        }),
-    }
+    Ok(files::read_file(path)?)
 }
 
 /// Removes the rescue file once its record is safely in the store.
 pub fn remove_rescue(path: &Path) -> Result<(), StoreError> {
-    remove_file(path, "remove the rescue file").map(|_| ())
+    files::remove_file(path, "remove the rescue file")?;
+    Ok(())
 }
 
-/// Removes a file of ours; `false` when it was not there.
-pub fn remove_file(path: &Path, action: &'static str) -> Result<bool, StoreError> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(cause) => Err(StoreError::Io {
-            action,
-            path: path.to_path_buf(),
-            cause,
-        }),
+impl From<FileError> for StoreError {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::Io {
+                action,
+                path,
+                cause,
+            } => StoreError::Io {
+                action,
+                path,
+                cause,
+            },
+            FileError::Corrupt { location, why } => StoreError::Corrupt { location, why },
+        }
     }
-}
-
-fn to_json(value: &impl Serialize) -> Vec<u8> {
-    // Serialising plain strings and dates cannot fail.
-    let mut json = serde_json::to_vec_pretty(value).unwrap_or_default();
-    json.push(b'\n');
-    json
-}
-
-fn from_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], location: &str) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|error| StoreError::Corrupt {
-        location: location.to_string(),
-        // serde_json's message names the field and position, never the values.
-        why: error.to_string(),
-    })
 }
 
 /// An optional time as RFC 3339 UTC; null or an empty string reads as none.
@@ -448,7 +398,7 @@ mod tests {
                 .unwrap()
                 .with_timezone(&Utc),
         };
-        let json: serde_json::Value = serde_json::from_slice(&to_json(&record)).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&files::to_json(&record)).unwrap();
         assert_eq!(
             json,
             serde_json::json!({
@@ -459,7 +409,7 @@ mod tests {
                 "obtained_at": "2026-11-25T10:00:00Z",
             })
         );
-        let back: Record = from_json(&to_json(&record), "test").unwrap();
+        let back: Record = files::from_json(&files::to_json(&record), "test").unwrap();
         assert_eq!(back.refresh_token.expose(), "rt-1");
         assert!(!format!("{back:?}").contains("rt-1"));
     }
