@@ -307,7 +307,7 @@ impl<'a> Session<'a> {
         // record that cannot be read is replaced all the same: this is a new login.
         let current = match self.store.load() {
             Ok(loaded) => loaded.map(|loaded| loaded.version),
-            Err(error @ store::StoreError::Corrupt { .. }) => {
+            Err(error @ store::StoreError::File(crate::files::FileError::Corrupt { .. })) => {
                 output::warn(format_args!("replacing the unreadable record: {error}"));
                 None
             }

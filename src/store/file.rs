@@ -4,7 +4,7 @@ use std::io;
 use std::time::Duration;
 
 use super::{CredentialStore, Durability, Guard, Loaded, LockError, Record, StoreError, Version};
-use crate::files;
+use crate::files::{self, FileError};
 use crate::paths::Paths;
 
 /// The file backend of one profile.
@@ -55,11 +55,12 @@ impl CredentialStore for FileStore {
             Ok(entries) => entries,
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(cause) => {
-                return Err(StoreError::Io {
+                return Err(FileError::Io {
                     action: "list",
                     path: dir.to_path_buf(),
                     cause,
-                });
+                }
+                .into());
             }
         };
         let mut profiles: Vec<String> = entries

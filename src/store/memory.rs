@@ -58,11 +58,12 @@ impl CredentialStore for &MemoryStore {
 
     fn save(&self, record: &Record, expected: Option<&Version>) -> Result<Version, StoreError> {
         if self.refuse_writes.get() {
-            return Err(StoreError::Io {
+            return Err(crate::files::FileError::Io {
                 action: "write",
                 path: "memory".into(),
                 cause: std::io::Error::other("refused by the test"),
-            });
+            }
+            .into());
         }
         let mut slot = self.record.borrow_mut();
         let current = slot.as_ref().map(|(_, version)| Version(*version));

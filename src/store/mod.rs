@@ -56,14 +56,10 @@ pub enum StoreError {
     KeychainUnavailable { why: String },
     #[error("the keychain did not answer within {}s (locked, or waiting on a dialog?)", .timeout.as_secs())]
     KeychainTimeout { timeout: Duration },
-    #[error("cannot {action} {}: {cause}", .path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        cause: std::io::Error,
-    },
-    #[error("the stored record in {location} is unreadable: {why}")]
-    Corrupt { location: String, why: String },
+    /// A file of ours (the store file, the cache, the rescue file) could not be read or
+    /// written, or is not what amtoken wrote.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// A check-and-set write lost: someone else wrote since the version was read.
     #[error("{location} changed since it was read")]
     Conflict { location: String },
@@ -293,11 +289,12 @@ fn local_lock(path: &Path, timeout: Duration) -> Result<Guard, LockError> {
 /// is never lost.
 pub fn write_rescue(path: &Path, record: &Record) -> Result<(), StoreError> {
     files::write_file(path, record, Durability::Durable).map_err(|error| match error {
-        FileError::Io { path, cause, .. } => StoreError::Io {
+        FileError::Io { path, cause, .. } => FileError::Io {
             action: "write the rescue file",
             path,
             cause,
-        },
+        }
+        .into(),
         other => other.into(),
     })
 }
@@ -311,23 +308,6 @@ pub fn read_rescue(path: &Path) -> Result<Option<Record>, StoreError> {
 pub fn remove_rescue(path: &Path) -> Result<(), StoreError> {
     files::remove_file(path, "remove the rescue file")?;
     Ok(())
-}
-
-impl From<FileError> for StoreError {
-    fn from(error: FileError) -> Self {
-        match error {
-            FileError::Io {
-                action,
-                path,
-                cause,
-            } => StoreError::Io {
-                action,
-                path,
-                cause,
-            },
-            FileError::Corrupt { location, why } => StoreError::Corrupt { location, why },
-        }
-    }
 }
 
 /// An optional time as RFC 3339 UTC; null or an empty string reads as none.

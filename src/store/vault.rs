@@ -13,6 +13,7 @@ use super::{
     CredentialStore, Guard, Loaded, LockError, Record, SharedState, SharedStore, StoreError,
     VaultSettings, Version,
 };
+use crate::files::FileError;
 use crate::http::{self, Method, Reply, Request, StatusCode, Transport, TransportOptions, header};
 
 /// Largest answer read from Vault.
@@ -207,9 +208,11 @@ impl SharedStore for VaultStore {
         if !reply.status.is_success() {
             return Err(self.unexpected(&reply));
         }
-        let corrupt = |why: String| StoreError::Corrupt {
-            location: self.location(),
-            why,
+        let corrupt = |why: String| {
+            StoreError::from(FileError::Corrupt {
+                location: self.location(),
+                why,
+            })
         };
         let mut body: Value =
             serde_json::from_slice(&reply.body).map_err(|error| corrupt(error.to_string()))?;
@@ -274,9 +277,12 @@ impl VaultStore {
             .ok()
             .and_then(|body| body.pointer("/data/version").and_then(Value::as_u64))
             .map(Version)
-            .ok_or_else(|| StoreError::Corrupt {
-                location: self.location(),
-                why: "the write's answer has no data.version".into(),
+            .ok_or_else(|| {
+                FileError::Corrupt {
+                    location: self.location(),
+                    why: "the write's answer has no data.version".into(),
+                }
+                .into()
             })
     }
 
