@@ -101,7 +101,7 @@ _amtoken() {
 
     case "${cmd}" in
         amtoken)
-            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version exchange refresh token header status login authorize-url logout decode api exec completions help"
+            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version exchange refresh token header status login authorize-url logout decode api exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +167,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -195,7 +199,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__api)
-            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --max-pages --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --max-pages --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,6 +317,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -341,7 +349,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__authorize__subcmd__url)
-            opts="-p -v -h -V --no-pkce --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-p -v -h -V --no-pkce --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -404,6 +412,10 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -435,7 +447,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__completions)
-            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version bash elvish fish powershell zsh"
+            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -501,6 +513,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -529,7 +545,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__decode)
-            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +627,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -639,7 +659,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exchange)
-            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,6 +745,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -753,7 +777,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exec)
-            opts="-p -v -h -V --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-p -v -h -V --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -823,6 +847,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -851,7 +879,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__header)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -926,6 +954,10 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1153,7 +1185,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__login)
-            opts="-o -p -v -h -V --no-pkce --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --no-pkce --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1231,6 +1263,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1259,7 +1295,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__logout)
-            opts="-p -v -h -V --revoke --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-p -v -h -V --revoke --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1322,6 +1358,10 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1353,7 +1393,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__refresh)
-            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1428,6 +1468,10 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1459,12 +1503,16 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__status)
-            opts="-p -v -h -V --json --all --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-p -v -h -V --json --all --check --warn-before --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --warn-before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1525,6 +1573,10 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --refresh-lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault-addr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1553,7 +1605,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__token)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1628,6 +1680,10 @@ _amtoken() {
                     return 0
                     ;;
                 --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-lifetime)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

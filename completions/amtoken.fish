@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= vault-addr= vault-mount= vault-path= api-url= cacert= h/help V/version
+    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= refresh-lifetime= vault-addr= vault-mount= vault-path= api-url= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -43,6 +43,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -91,6 +92,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -124,6 +126,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -158,6 +161,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -191,6 +195,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -199,6 +204,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l cacert -d 'Ex
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l warn-before -d 'With --check: how far ahead to warn, e.g. 7d [default: 0s, only once it has passed]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -218,6 +224,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -225,6 +232,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l api-url -d 'A
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l all -d 'Every profile found in the config file and the store, not just the selected one'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l check -d 'After printing, exit 12 when a person must log in again within --warn-before'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s V -l version -d 'Print version'
@@ -253,6 +261,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -283,6 +292,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -312,6 +322,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -344,6 +355,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -383,6 +395,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -414,6 +427,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
@@ -441,6 +455,7 @@ vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r

@@ -127,6 +127,20 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub lock_timeout: Option<Duration>,
 
+    /// How long a refresh chain lives from the first consent [default: 30d]
+    ///
+    /// The server's absolute refresh-token lifetime (IdentityServer's default, which
+    /// ApprovalMax's tokens point to, is 30 days; rotation does not extend it). `status` shows
+    /// when a person must log in again, and `status --check --warn-before` warns ahead of it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DURATION",
+        env = "AMTOKEN_REFRESH_LIFETIME",
+        value_parser = parse_lifetime
+    )]
+    pub refresh_lifetime: Option<Duration>,
+
     /// Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]
     ///
     /// The Vault token comes from VAULT_TOKEN, else BAO_TOKEN, else ~/.vault-token; never from
@@ -299,6 +313,17 @@ pub struct StatusArgs {
     /// Every profile found in the config file and the store, not just the selected one
     #[arg(long)]
     pub all: bool,
+
+    /// After printing, exit 12 when a person must log in again within --warn-before
+    ///
+    /// The refresh chain ends --refresh-lifetime after its first consent; for a daily CI job
+    /// that should open a ticket a week ahead: `amtoken status --check --warn-before 7d`.
+    #[arg(long)]
+    pub check: bool,
+
+    /// With --check: how far ahead to warn, e.g. 7d [default: 0s, only once it has passed]
+    #[arg(long, value_name = "DURATION", requires = "check", value_parser = parse_lifetime)]
+    pub warn_before: Option<Duration>,
 }
 
 /// `amtoken login`
@@ -575,6 +600,26 @@ pub const MAX_DURATION: Duration = Duration::from_secs(7 * 86_400);
 
 /// Parses a duration: a number with a unit (`90s`, `5m`, `1h`, `1h30m`, `500ms`), or a bare
 /// number of seconds; at most [`MAX_DURATION`].
+/// A refresh chain's lifetime: a duration as [`parse_duration`] reads it, up to 10 years (a
+/// lifetime of days is the point here).
+pub fn parse_lifetime(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let duration = if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {
+        text.parse::<u64>().map(Duration::from_secs).ok()
+    } else {
+        humantime::parse_duration(text).ok()
+    };
+    match duration {
+        Some(duration) if duration > Duration::ZERO && duration <= MAX_LIFETIME => Ok(duration),
+        _ => Err(format!(
+            "{text:?} is not a lifetime: use e.g. 30d, 90d, 720h (more than 0, at most 10 years)"
+        )),
+    }
+}
+
+/// The longest `--refresh-lifetime`.
+const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 86_400);
+
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let duration = if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {

@@ -25,6 +25,8 @@ pub const DEFAULT_API_URL: &str = "https://public-api.approvalmax.com";
 pub const DEFAULT_SCOPE: &str = "https://www.approvalmax.com/scopes/public_api/read offline_access";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+/// IdentityServer's default absolute refresh-token lifetime, which ApprovalMax's tokens point to.
+const DEFAULT_REFRESH_LIFETIME: Duration = Duration::from_secs(30 * 86_400);
 /// How long a keychain call may take before it counts as unavailable.
 const KEYCHAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -58,6 +60,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// How long to wait for the profile lock.
     pub lock_timeout: Duration,
+    /// How long a refresh chain lives from its first consent (`--refresh-lifetime`).
+    pub refresh_lifetime: Duration,
     /// How long a keychain call may take.
     pub keychain_timeout: Duration,
     /// Extra trusted CA certificates.
@@ -146,6 +150,7 @@ struct ProfileTable {
     store: Option<String>,
     client_auth: Option<String>,
     api_url: Option<String>,
+    refresh_lifetime: Option<String>,
     vault_addr: Option<String>,
     vault_mount: Option<String>,
     vault_path: Option<String>,
@@ -345,6 +350,17 @@ fn resolve_profile(
         (None, Some(text)) => Backend::from_str(text, false)
             .map_err(|_| bad_value("store", text, one_of::<Backend>()))?,
     };
+    let refresh_lifetime = match (flags.refresh_lifetime, table.refresh_lifetime.as_deref()) {
+        (Some(lifetime), _) => lifetime,
+        (None, None) => DEFAULT_REFRESH_LIFETIME,
+        (None, Some(text)) => crate::cli::parse_lifetime(text).map_err(|_| {
+            bad_value(
+                "refresh_lifetime",
+                text,
+                "a lifetime such as 30d or 90d".into(),
+            )
+        })?,
+    };
     let client_auth = match (flags.client_auth, table.client_auth.as_deref()) {
         (Some(auth), _) => auth,
         (None, None) => ClientAuthMethod::Post,
@@ -411,6 +427,7 @@ fn resolve_profile(
             .unwrap_or_else(|| DEFAULT_API_URL.into()),
         timeout: flags.timeout.unwrap_or(DEFAULT_TIMEOUT),
         lock_timeout: flags.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+        refresh_lifetime,
         keychain_timeout: KEYCHAIN_TIMEOUT,
         cacert: flags.cacert.clone(),
         verbose: flags.verbose,

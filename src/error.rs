@@ -40,11 +40,13 @@ pub enum Kind {
     VerificationFailed,
     /// The API answered with an error status or something unusable (exit 11).
     ApiError,
+    /// `status --check`: a person must log in again within `--warn-before` (exit 12).
+    ReloginSoon,
 }
 
 impl Kind {
     /// Every kind, in exit-code order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Internal,
         Kind::Usage,
         Kind::InvalidInput,
@@ -56,6 +58,7 @@ impl Kind {
         Kind::LockTimeout,
         Kind::VerificationFailed,
         Kind::ApiError,
+        Kind::ReloginSoon,
     ];
 
     /// The process exit code for this kind, as in docs/DESIGN.md's table.
@@ -72,6 +75,7 @@ impl Kind {
             Kind::LockTimeout => 9,
             Kind::VerificationFailed => 10,
             Kind::ApiError => 11,
+            Kind::ReloginSoon => 12,
         }
     }
 }
@@ -401,6 +405,7 @@ mod tests {
             (Kind::LockTimeout, 9),
             (Kind::VerificationFailed, 10),
             (Kind::ApiError, 11),
+            (Kind::ReloginSoon, 12),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");

@@ -99,6 +99,15 @@ pub struct IdentityMismatch {
     pub configured: Identity,
 }
 
+/// Where a new refresh token stands in its chain, for the record's `authorized_at`.
+#[derive(Debug, Clone, Copy)]
+enum Chain {
+    /// A code exchange began it: now, or the access token's `auth_time` when it says.
+    Begins,
+    /// A refresh continues it, from when it began (if known).
+    Continues(Option<DateTime<Utc>>),
+}
+
 /// What a token endpoint issued, not yet kept.
 struct Issued {
     /// The new record, when the answer carried a refresh token.
@@ -120,6 +129,16 @@ struct SeedUse {
     profile: String,
     #[serde(with = "store::rfc3339")]
     at: DateTime<Utc>,
+}
+
+/// `30-day`, or humantime's words for a lifetime that is not whole days.
+fn lifetime_words(lifetime: Duration) -> String {
+    let seconds = lifetime.as_secs();
+    if seconds.is_multiple_of(86_400) {
+        format!("{}-day", seconds / 86_400)
+    } else {
+        humantime::format_duration(lifetime).to_string()
+    }
 }
 
 /// What [`Session::forget`] did.
@@ -263,7 +282,10 @@ impl<'a> Session<'a> {
             .keep_issued_tokens(
                 &identity,
                 reply,
-                &loaded.record.scope,
+                (
+                    &loaded.record.scope,
+                    Chain::Continues(loaded.record.authorized_at),
+                ),
                 Some(&loaded.version),
             )
             .context("failed to refresh the access token")?;
@@ -343,7 +365,12 @@ impl<'a> Session<'a> {
             })?;
         let issued_refresh_token = reply.refresh_token.is_some();
         let token = self
-            .keep_issued_tokens(&identity, reply, &settings.scope, current.as_ref())
+            .keep_issued_tokens(
+                &identity,
+                reply,
+                (&settings.scope, Chain::Begins),
+                current.as_ref(),
+            )
             .context("failed to exchange the authorization code")?;
         Ok((token, issued_refresh_token))
     }
@@ -410,8 +437,28 @@ impl<'a> Session<'a> {
                 ),
             )
             .hint(REAUTHORIZE),
-            None => error.hint(format!("the refresh token was rejected; {REAUTHORIZE}")),
+            None => match self.chain_end(record).filter(|end| *end <= Utc::now()) {
+                Some(end) => Error::msg(
+                    Kind::ReauthorizationNeeded,
+                    format!(
+                        "{}: the refresh token probably reached its {} lifetime (the login of {} is good until {})",
+                        error.message(),
+                        lifetime_words(self.settings.refresh_lifetime),
+                        record.authorized_at.map(output::rfc3339).unwrap_or_default(),
+                        output::rfc3339(end)
+                    ),
+                )
+                .hint("log in again with `amtoken login`; refreshing cannot extend the chain"),
+                None => error.hint(format!("the refresh token was rejected; {REAUTHORIZE}")),
+            },
         }
+    }
+
+    /// When `record`'s refresh chain ends, so that a person must log in again: its start plus
+    /// `--refresh-lifetime`; `None` when its start is not known.
+    pub fn chain_end(&self, record: &Record) -> Option<DateTime<Utc>> {
+        let lifetime = chrono::Duration::from_std(self.settings.refresh_lifetime).ok()?;
+        record.authorized_at.map(|at| at + lifetime)
     }
 
     fn remember_lost_answer(&self, record: &Record) {
@@ -529,6 +576,8 @@ impl<'a> Session<'a> {
             client_id: settings.client_id_or(None)?.to_string(),
             scope: settings.scope.clone(),
             obtained_at: Utc::now(),
+            // Where a seed's chain began is not known.
+            authorized_at: None,
         };
         // The token works once: claim it for this profile before storing it, so that no other
         // profile (each has its own lock) and no later run after a logout spends it again.
@@ -603,10 +652,10 @@ impl<'a> Session<'a> {
         &self,
         identity: &Identity,
         reply: TokenReply,
-        previous_scope: &str,
+        previous: (&str, Chain),
         expected: Option<&Version>,
     ) -> Result<CachedToken> {
-        let issued = self.read_issued(identity, reply, previous_scope);
+        let issued = self.read_issued(identity, reply, previous);
         if let Some(record) = &issued.record {
             match self.store.shared() {
                 Some(shared) => {
@@ -622,9 +671,30 @@ impl<'a> Session<'a> {
     }
 
     /// What a token endpoint's answer holds, not yet kept: the new record (when a refresh
-    /// token came), and the access token or why there is none.
-    fn read_issued(&self, identity: &Identity, reply: TokenReply, previous_scope: &str) -> Issued {
+    /// token came), and the access token or why there is none. `previous` is the scope asked
+    /// for or held before, and where the chain stands.
+    fn read_issued(
+        &self,
+        identity: &Identity,
+        reply: TokenReply,
+        (previous_scope, chain): (&str, Chain),
+    ) -> Issued {
         let now = Utc::now();
+        let authorized_at = match chain {
+            Chain::Continues(at) => at,
+            Chain::Begins => Some(
+                reply
+                    .tokens
+                    .as_ref()
+                    .ok()
+                    .and_then(|tokens| jwt::decode(tokens.access_token.expose()).ok())
+                    .and_then(|token| match token.time_claim("auth_time") {
+                        jwt::TimeClaim::At(at) if at <= now => Some(at),
+                        _ => None,
+                    })
+                    .unwrap_or(now),
+            ),
+        };
         let granted_scope = reply
             .tokens
             .as_ref()
@@ -637,6 +707,7 @@ impl<'a> Session<'a> {
             client_id: identity.client_id.clone(),
             scope: granted_scope.clone(),
             obtained_at: now,
+            authorized_at,
         });
         let token = reply.tokens.map_err(Error::from).map(|tokens| {
             if self.settings.verbose && !tokens.extra.is_empty() {

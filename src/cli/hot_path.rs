@@ -15,7 +15,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 use super::{Backend, Cli, ClientAuthMethod, ColorChoice, Command, DecodeArgs, GlobalArgs};
-use super::{TokenArgs, TokenFormat, parse_duration};
+use super::{TokenArgs, TokenFormat, parse_duration, parse_lifetime};
 
 /// A flag as clap defines it.
 #[derive(Debug)]
@@ -64,7 +64,7 @@ impl Flag {
 }
 
 /// [`GlobalArgs`], accepted before and after the subcommand.
-pub(super) static GLOBAL_FLAGS: [Flag; 20] = [
+pub(super) static GLOBAL_FLAGS: [Flag; 21] = [
     option("color", None).defaulting_to("auto"),
     option("profile", Some("AMTOKEN_PROFILE")).short('p'),
     option("issuer", Some("AMTOKEN_ISSUER")),
@@ -80,6 +80,7 @@ pub(super) static GLOBAL_FLAGS: [Flag; 20] = [
     switch("verbose").short('v'),
     option("timeout", None),
     option("lock-timeout", None),
+    option("refresh-lifetime", Some("AMTOKEN_REFRESH_LIFETIME")),
     option("vault-addr", Some("AMTOKEN_VAULT_ADDR")),
     option("vault-mount", Some("AMTOKEN_VAULT_MOUNT")),
     option("vault-path", Some("AMTOKEN_VAULT_PATH")),
@@ -233,6 +234,10 @@ fn duration(value: &str) -> Option<Duration> {
     parse_duration(value).ok()
 }
 
+fn lifetime(value: &str) -> Option<Duration> {
+    parse_lifetime(value).ok()
+}
+
 fn choice<T: ValueEnum>(value: &str) -> Option<T> {
     T::from_str(value, false).ok()
 }
@@ -254,6 +259,7 @@ fn global_args(given: &Given) -> Option<GlobalArgs> {
         verbose,
         timeout,
         lock_timeout,
+        refresh_lifetime,
         vault_addr,
         vault_mount,
         vault_path,
@@ -276,6 +282,7 @@ fn global_args(given: &Given) -> Option<GlobalArgs> {
         verbose: given.switch(verbose.long),
         timeout: given.value(timeout, duration)?,
         lock_timeout: given.value(lock_timeout, duration)?,
+        refresh_lifetime: given.value(refresh_lifetime, lifetime)?,
         vault_addr: given.value(vault_addr, text)?,
         vault_mount: given.value(vault_mount, text)?,
         vault_path: given.value(vault_path, text)?,

@@ -14,8 +14,11 @@ use crate::output;
 use crate::session::{self, Session};
 use crate::store::{CachedToken, Record};
 
-/// ApprovalMax refresh tokens are believed to die at 30 days; warn a little before.
+/// ApprovalMax refresh tokens are believed to die at 30 days; warn a little before, when the
+/// chain's start is not known.
 const OLD_REFRESH_TOKEN_DAYS: i64 = 25;
+/// How long before the end of the refresh chain `status` warns (without `--check`).
+const RELOGIN_WARNING_DAYS: i64 = 5;
 
 /// Runs `amtoken status`.
 pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
@@ -46,7 +49,48 @@ pub fn run(args: &StatusArgs, settings: &Settings) -> Result<()> {
             .join("\n")
     };
     output::print(&text)?;
+    if args.check {
+        check_relogin(&reports, args.warn_before.unwrap_or_default(), now)?;
+    }
     Ok(())
+}
+
+/// `--check`: exit 12 when a stored chain ends within `warn_before`.
+fn check_relogin(
+    reports: &[StatusReport],
+    warn_before: std::time::Duration,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let horizon = now + chrono::Duration::from_std(warn_before).unwrap_or(chrono::Duration::MAX);
+    let due: Vec<String> = reports
+        .iter()
+        .filter_map(|report| {
+            let stored = report.refresh_token.as_ref()?;
+            let Some(relogin_by) = stored.relogin_by_at else {
+                output::warn(format_args!(
+                    "profile {:?}: when its refresh chain began is not known (logged in before amtoken kept it, or seeded), so its end cannot be checked",
+                    report.profile
+                ));
+                return None;
+            };
+            (relogin_by <= horizon).then(|| {
+                format!(
+                    "profile {:?} by {} ({})",
+                    report.profile,
+                    output::rfc3339(relogin_by),
+                    output::relative((relogin_by - now).num_seconds())
+                )
+            })
+        })
+        .collect();
+    if due.is_empty() {
+        return Ok(());
+    }
+    Err(Error::msg(
+        Kind::ReloginSoon,
+        format!("a person must log in again: {}", due.join("; ")),
+    )
+    .hint("run `amtoken login` before then; the refresh chain cannot be extended by refreshing"))
 }
 
 /// Exit 4, saying what little there is.
@@ -133,6 +177,15 @@ struct RefreshTokenStatus {
     obtained_at: String,
     obtained_at_unix: i64,
     age_seconds: i64,
+    /// When the chain began (the consent); null when not known.
+    authorized_at: Option<String>,
+    authorized_at_unix: Option<i64>,
+    /// `authorized_at` + `--refresh-lifetime`: when a person must log in again.
+    relogin_by: Option<String>,
+    relogin_by_unix: Option<i64>,
+    relogin_in: Option<i64>,
+    #[serde(skip)]
+    relogin_by_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -177,7 +230,16 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
             warnings.push(format!("the refresh token was {mismatch}"));
         }
         let age_days = (now - record.obtained_at).num_days();
-        if age_days >= OLD_REFRESH_TOKEN_DAYS {
+        if let Some(relogin_by) = session.chain_end(record) {
+            if relogin_by - now <= chrono::Duration::days(RELOGIN_WARNING_DAYS) {
+                warnings.push(format!(
+                    "the refresh chain ends {} ({}, --refresh-lifetime after the login of {}): log in again before then",
+                    output::relative((relogin_by - now).num_seconds()),
+                    output::rfc3339(relogin_by),
+                    record.authorized_at.map(output::rfc3339).unwrap_or_default()
+                ));
+            }
+        } else if age_days >= OLD_REFRESH_TOKEN_DAYS {
             warnings.push(format!(
                 "the refresh token is {age_days} days old; ApprovalMax refresh tokens likely expire at 30 days: refresh soon or log in again"
             ));
@@ -225,6 +287,12 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
             obtained_at: output::rfc3339(record.obtained_at),
             obtained_at_unix: record.obtained_at.timestamp(),
             age_seconds: (now - record.obtained_at).num_seconds(),
+            authorized_at: record.authorized_at.map(output::rfc3339),
+            authorized_at_unix: record.authorized_at.map(|at| at.timestamp()),
+            relogin_by: session.chain_end(record).map(output::rfc3339),
+            relogin_by_unix: session.chain_end(record).map(|at| at.timestamp()),
+            relogin_in: session.chain_end(record).map(|at| (at - now).num_seconds()),
+            relogin_by_at: session.chain_end(record),
         }),
         access_token: cached.as_ref().map(|cached| AccessTokenStatus {
             status: if access_valid { "valid" } else { "expired" },
@@ -289,6 +357,15 @@ fn render_human(report: &StatusReport) -> String {
             None => "none stored".into(),
         },
     ));
+    if let Some(stored) = &report.refresh_token {
+        lines.push((
+            "Log in again",
+            match (&stored.relogin_by, stored.relogin_in) {
+                (Some(by), Some(left)) => format!("by {by} ({})", output::relative(left)),
+                _ => "unknown (logged in before amtoken kept the login time, or seeded)".into(),
+            },
+        ));
+    }
     lines.push((
         "Access token",
         match &report.access_token {

@@ -173,7 +173,11 @@ impl Session<'_> {
                 return Err(error);
             }
         };
-        let issued = self.read_issued(&Identity::of(&spent), reply, &spent.scope);
+        let issued = self.read_issued(
+            &Identity::of(&spent),
+            reply,
+            (&spent.scope, super::Chain::Continues(spent.authorized_at)),
+        );
         let record = issued.record.clone().unwrap_or_else(|| spent.clone());
         let state = SharedState::new(record.clone(), issued.token.as_ref().ok());
         let mut expected = lease_version;

@@ -45,6 +45,7 @@ impl Fixture {
             client_id: CLIENT.into(),
             scope: "read offline_access".into(),
             obtained_at: at("2026-11-01T00:00:00Z"),
+            authorized_at: Some(at("2026-10-20T00:00:00Z")),
         }
     }
 
@@ -117,6 +118,11 @@ fn a_stale_token_is_refreshed_and_the_rotated_refresh_token_stored() {
     assert_eq!(provenance, Provenance::Refreshed);
     assert_eq!(token.access_token.expose(), "access-for-rt-2");
     assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-2");
+    // Rotation keeps when the chain began.
+    assert_eq!(
+        store.record().unwrap().authorized_at,
+        Some(at("2026-10-20T00:00:00Z"))
+    );
     let cached = cache::load(&settings.paths.cache_file("default"))
         .unwrap()
         .unwrap();
@@ -276,7 +282,12 @@ fn a_refresh_that_raced_another_machine_loses_nothing() {
         client_id: CLIENT.into(),
     };
     let error = session
-        .keep_issued_tokens(&identity, reply, "read", Some(&loaded.version))
+        .keep_issued_tokens(
+            &identity,
+            reply,
+            ("read", Chain::Continues(None)),
+            Some(&loaded.version),
+        )
         .unwrap_err();
     assert_eq!(error.kind(), Kind::StoreUnavailable);
     let rescued = store::read_rescue(&settings.paths.rescue_file("default"))
@@ -330,4 +341,70 @@ fn forget_removes_the_record_the_cache_and_a_rescue_file() {
             revocation: Revocation::NotAsked,
         }
     );
+}
+
+/// Issue 15: a refresh refused after the chain's lifetime says why, not only "authorize again".
+#[test]
+fn a_refusal_past_the_chains_lifetime_says_it_probably_ended() {
+    let fixture = Fixture::new();
+    fixture.server.mock(|when, then| {
+        when.method(POST).path("/connect/token");
+        then.status(400)
+            .json_body(serde_json::json!({"error": "invalid_grant"}));
+    });
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    // The chain began 2026-10-20: 30 days are over.
+    let error = valid_token(&fixture.configured(), &store).unwrap_err();
+    assert_eq!(error.kind(), Kind::ReauthorizationNeeded);
+    assert!(
+        error.message().contains(
+            "the refresh token probably reached its 30-day lifetime (the login of 2026-10-20T00:00:00Z is good until 2026-11-19T00:00:00Z)"
+        ),
+        "{}",
+        error.message()
+    );
+    // Within a longer lifetime, the plain refusal.
+    let settings = fixture.settings(&[
+        "--issuer",
+        &fixture.server.base_url(),
+        "--client-id",
+        CLIENT,
+        "--refresh-lifetime",
+        "3650d",
+    ]);
+    let error = valid_token(&settings, &store).unwrap_err();
+    assert!(!error.message().contains("lifetime"), "{}", error.message());
+}
+
+/// Issue 15: an exchange begins a chain: `authorized_at` is the access token's `auth_time`
+/// when it is a JWT that says, else now.
+#[test]
+fn an_exchange_begins_the_chain() {
+    let fixture = Fixture::new();
+    let settings = fixture.settings(&[
+        "--issuer",
+        &fixture.server.base_url(),
+        "--client-id",
+        CLIENT,
+        "--redirect-uri",
+        "https://app.example/cb",
+    ]);
+    fixture.server.mock(|when, then| {
+        when.method(POST)
+            .path("/connect/token")
+            .form_urlencoded_tuple("grant_type", "authorization_code");
+        then.status(200).json_body(serde_json::json!({
+            "access_token": "opaque-access",
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "refresh_token": "rt-new",
+        }));
+    });
+    let store = MemoryStore::default();
+    let before = Utc::now();
+    Session::with_store(&settings, Box::new(&store))
+        .exchange(&Secret::new("code-1"), None)
+        .unwrap();
+    let authorized = store.record().unwrap().authorized_at.unwrap();
+    assert!(authorized >= before - Span::seconds(1) && authorized <= Utc::now());
 }

@@ -36,6 +36,14 @@ pub struct Record {
     pub scope: String,
     #[serde(with = "rfc3339")]
     pub obtained_at: DateTime<Utc>,
+    /// When the chain of refresh tokens began (the consent, at `login`/`exchange`); rotation
+    /// keeps it. `None` for a record written before amtoken kept it, or seeded.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "optional_rfc3339"
+    )]
+    pub authorized_at: Option<DateTime<Utc>>,
 }
 
 /// Which backend keeps the record (`--store`; its words are in `cli`).
@@ -377,6 +385,7 @@ mod tests {
             obtained_at: DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
                 .unwrap()
                 .with_timezone(&Utc),
+            authorized_at: None,
         };
         let json: serde_json::Value = serde_json::from_slice(&files::to_json(&record)).unwrap();
         assert_eq!(

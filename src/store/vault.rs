@@ -424,6 +424,7 @@ mod tests {
             client_id: "c".into(),
             scope: "read".into(),
             obtained_at: Utc::now(),
+            authorized_at: None,
         }
     }
 

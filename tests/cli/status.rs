@@ -38,6 +38,11 @@ struct RefreshToken {
     obtained_at: String,
     obtained_at_unix: i64,
     age_seconds: i64,
+    authorized_at: Option<String>,
+    authorized_at_unix: Option<i64>,
+    relogin_by: Option<String>,
+    relogin_by_unix: Option<i64>,
+    relogin_in: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,23 +112,103 @@ fn status_shows_the_stored_record_and_the_cached_token() {
     );
 }
 
-#[test]
-fn an_old_refresh_token_gets_a_warning() {
+/// A sandbox logged in whose record's time `field` lies `ago` in the past.
+fn logged_in_with_time(field: &str, ago: chrono::Duration) -> Sandbox {
     let sandbox = Sandbox::logged_in_at(ISSUER);
     let mut record = sandbox.stored_record("default");
-    let old = chrono::Utc::now() - chrono::Duration::days(26);
-    record["obtained_at"] = old
+    record[field] = (chrono::Utc::now() - ago)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         .into();
     crate::util::write_private(&sandbox.store_file("default"), &record.to_string());
-    let (code, stdout) = status_json(&sandbox, &[]);
+    sandbox
+}
+
+/// `status --json ARGS`, which must succeed, parsed.
+fn parsed_status(sandbox: &Sandbox, args: &[&str]) -> Status {
+    let (code, stdout) = status_json(sandbox, args);
     assert_eq!(code, Some(0));
-    let status: Status = serde_json::from_str(&stdout).unwrap();
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn an_old_refresh_token_gets_a_warning() {
+    let sandbox = logged_in_with_time("obtained_at", chrono::Duration::days(26));
+    let status = parsed_status(&sandbox, &[]);
     assert!(
         status.warnings[0].starts_with("the refresh token is 26 days old"),
         "{:?}",
         status.warnings
     );
+}
+
+/// Issue 15: the chain's start plus --refresh-lifetime is when a person must log in again;
+/// `status` shows it, warns 5 days ahead, and `--check --warn-before` exits 12 within it.
+#[test]
+fn the_end_of_the_refresh_chain_is_shown_and_checked() {
+    let sandbox = logged_in_with_time("authorized_at", chrono::Duration::days(24));
+    let authorized = chrono::DateTime::parse_from_rfc3339(
+        sandbox.stored_record("default")["authorized_at"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
+    .with_timezone(&chrono::Utc);
+    let status = parsed_status(&sandbox, &[]);
+    let stored = status.refresh_token.unwrap();
+    let relogin_by = authorized + chrono::Duration::days(30);
+    assert_eq!(stored.relogin_by_unix, Some(relogin_by.timestamp()));
+    assert_eq!(
+        stored.relogin_by.as_deref(),
+        Some(
+            relogin_by
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                .as_str()
+        )
+    );
+    assert_eq!(stored.authorized_at_unix, Some(authorized.timestamp()));
+    assert!(stored.relogin_in.unwrap() > 5 * 86_400);
+    assert!(status.warnings.is_empty(), "{:?}", status.warnings);
+
+    let human = sandbox.amtoken_for(ISSUER).arg("status").output().unwrap();
+    assert!(
+        outputs(&human).0.contains("Log in again  by "),
+        "{}",
+        outputs(&human).0
+    );
+
+    let check = |args: &[&str]| {
+        sandbox
+            .amtoken_for(ISSUER)
+            .args(["status", "--check"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(check(&[]).status.code(), Some(0));
+    assert_eq!(check(&["--warn-before", "5d"]).status.code(), Some(0));
+    // The status is printed all the same; then exit 12.
+    let output = check(&["--warn-before", "7d"]);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(12), "{stderr}");
+    assert!(stdout.contains("Log in again"), "{stdout}");
+    assert!(
+        stderr.contains("a person must log in again: profile \"default\" by "),
+        "{stderr}"
+    );
+    // A shorter lifetime moves the end: 20 days are over already.
+    assert_eq!(
+        check(&["--refresh-lifetime", "20d"]).status.code(),
+        Some(12)
+    );
+    let status = parsed_status(&sandbox, &["--refresh-lifetime", "20d"]);
+    assert!(status.refresh_token.unwrap().relogin_in.unwrap() < 0);
+    assert!(
+        status.warnings[0].starts_with("the refresh chain ends "),
+        "{:?}",
+        status.warnings
+    );
+    // Not a lifetime: a usage error.
+    assert_eq!(check(&["--refresh-lifetime", "0s"]).status.code(), Some(2));
 }
 
 #[test]
