@@ -84,15 +84,16 @@ mod forward {
 
     impl Signals {
         pub fn catch() -> std::io::Result<Self> {
+            SignalsInfo::<WithOrigin>::new([SIGTERM, SIGHUP, SIGINT]).map(Signals)
+        }
+
+        /// Forwards every signal caught, from now on, to the process `pid` (spawned already:
+        /// it keeps its own SIGQUIT, which an ignored disposition before the spawn would not).
+        pub fn to(self, pid: u32) -> Forwarding {
             // SAFETY: SIG_IGN installs no handler code; nothing else in amtoken touches SIGQUIT.
             unsafe {
                 libc::signal(SIGQUIT, libc::SIG_IGN);
             }
-            SignalsInfo::<WithOrigin>::new([SIGTERM, SIGHUP, SIGINT]).map(Signals)
-        }
-
-        /// Forwards every signal caught, from now on, to the process `pid`.
-        pub fn to(self, pid: u32) -> Forwarding {
             let Signals(mut signals) = self;
             let handle = signals.handle();
             let pid = libc::pid_t::try_from(pid).unwrap_or(libc::pid_t::MAX);

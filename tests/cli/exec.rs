@@ -126,3 +126,19 @@ fn amtoken_dumps_no_core_but_its_command_keeps_the_core_limit() {
         "COMMAND lost its limit: {stdout}"
     );
 }
+
+/// COMMAND starts with SIGQUIT as it would without amtoken: not ignored.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_command_does_not_inherit_an_ignored_sigquit() {
+    let sandbox = sandbox();
+    let output = sandbox
+        .amtoken_for(ISSUER)
+        .args(["exec", "--", "sh", "-c", "grep SigIgn /proc/self/status"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let mask = u64::from_str_radix(stdout.trim().trim_start_matches("SigIgn:").trim(), 16).unwrap();
+    assert_eq!(mask & (1 << (3 - 1)), 0, "SIGQUIT is ignored: {stdout}");
+}
