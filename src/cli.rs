@@ -1,8 +1,10 @@
 //! The command line, as clap derive types: no behaviour lives here but parsing ([`parse`], and
 //! `hot_path` for the commands scripts run most).
 //!
-//! When a flag of `token`, `header`, `decode` or a global one changes, update the tables in
-//! `hot_path.rs` too; its tests fail until they match.
+//! The global settings are defined once each in `settings.rs`, which derives their clap field,
+//! the quick parse's table and the config file's profile table. When a flag of `token`,
+//! `header` or `decode` changes, update its table in `hot_path.rs` too; its tests fail until
+//! they match.
 //!
 //! House conventions: explicit short flags, upper-case `value_name`, `env` on every setting that
 //! docs/DESIGN.md gives a variable, a terse first doc line (`-h`) and a fuller paragraph (`--help`).
@@ -17,6 +19,9 @@ pub use crate::output::TokenFormat;
 pub use crate::store::Backend;
 
 mod hot_path;
+mod settings;
+
+pub use settings::{BadFileValue, GlobalArgs, ProfileTable};
 
 /// OAuth 2.0 tokens for the ApprovalMax public API.
 ///
@@ -35,140 +40,6 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options that work before or after the subcommand.
-#[derive(Debug, Clone, Args)]
-pub struct GlobalArgs {
-    /// When to colour output
-    ///
-    /// `auto` colours when stdout is a terminal and NO_COLOR is not set.
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
-    pub color: ColorChoice,
-
-    /// Profile: which stored tokens and config-file table to use
-    ///
-    /// A name of letters, digits, `.`, `_` and `-`.
-    #[arg(
-        short = 'p',
-        long,
-        global = true,
-        value_name = "NAME",
-        env = "AMTOKEN_PROFILE"
-    )]
-    pub profile: Option<String>,
-
-    /// Authorization server [default: https://identity.approvalmax.com]
-    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_ISSUER")]
-    pub issuer: Option<String>,
-
-    /// Token endpoint [default: {issuer}/connect/token]
-    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_TOKEN_URL")]
-    pub token_url: Option<String>,
-
-    /// Authorize endpoint [default: {issuer}/connect/authorize]
-    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_AUTHORIZE_URL")]
-    pub authorize_url: Option<String>,
-
-    /// OAuth client id (required for grants)
-    #[arg(long, global = true, value_name = "ID", env = "AMTOKEN_CLIENT_ID")]
-    pub client_id: Option<String>,
-
-    /// Read the client secret from PATH (`-` = standard input)
-    ///
-    /// The secret may also come from the AMTOKEN_CLIENT_SECRET environment variable. It is never
-    /// taken from the command line itself or from the config file.
-    #[arg(long, global = true, value_name = "PATH")]
-    pub client_secret_file: Option<PathBuf>,
-
-    /// How the client authenticates at the token endpoint [default: post]
-    ///
-    /// `post` sends client_id and client_secret in the form body (client_secret_post, what
-    /// ApprovalMax documents); `basic` sends them in an HTTP Basic Authorization header.
-    #[arg(
-        long,
-        global = true,
-        value_name = "METHOD",
-        env = "AMTOKEN_CLIENT_AUTH"
-    )]
-    pub client_auth: Option<ClientAuthMethod>,
-
-    /// Redirect URI registered for the client
-    #[arg(long, global = true, value_name = "URI", env = "AMTOKEN_REDIRECT_URI")]
-    pub redirect_uri: Option<String>,
-
-    /// Space-separated scopes to ask for
-    ///
-    /// [default: https://www.approvalmax.com/scopes/public_api/read offline_access]
-    #[arg(long, global = true, value_name = "SCOPES", env = "AMTOKEN_SCOPE")]
-    pub scope: Option<String>,
-
-    /// Where the refresh token is kept [default: keyring]
-    ///
-    /// `keyring` is the OS keychain (Secret Service, macOS Keychain, Windows Credential
-    /// Manager); `file` is a 0600 JSON file under $XDG_DATA_HOME/amtoken/; `vault` is a
-    /// Vault/OpenBao KV v2 secret a fleet of machines shares, refreshed under a lease.
-    #[arg(long, global = true, value_name = "STORE", env = "AMTOKEN_STORE")]
-    pub store: Option<Backend>,
-
-    /// Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]
-    #[arg(long, global = true, value_name = "PATH", env = "AMTOKEN_CONFIG")]
-    pub config: Option<PathBuf>,
-
-    /// Show each request (method, URL, status, time) on stderr; never bodies or secrets
-    #[arg(short = 'v', long, global = true)]
-    pub verbose: bool,
-
-    /// Network timeout for each request, e.g. 30s, 2m [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
-    pub timeout: Option<Duration>,
-
-    /// How long to wait for another amtoken holding the profile lock [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
-    pub lock_timeout: Option<Duration>,
-
-    /// How long a refresh chain lives from the first consent [default: 30d]
-    ///
-    /// The server's absolute refresh-token lifetime (IdentityServer's default, which
-    /// ApprovalMax's tokens point to, is 30 days; rotation does not extend it). `status` shows
-    /// when a person must log in again, and `status --check --warn-before` warns ahead of it.
-    #[arg(
-        long,
-        global = true,
-        value_name = "DURATION",
-        env = "AMTOKEN_REFRESH_LIFETIME",
-        value_parser = parse_lifetime
-    )]
-    pub refresh_lifetime: Option<Duration>,
-
-    /// Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]
-    ///
-    /// The Vault token comes from VAULT_TOKEN, else BAO_TOKEN, else ~/.vault-token; never from
-    /// a flag.
-    #[arg(
-        long,
-        global = true,
-        value_name = "URL",
-        env = "AMTOKEN_VAULT_ADDR",
-        hide_env = true
-    )]
-    pub vault_addr: Option<String>,
-
-    /// Vault KV version 2 mount [default: secret]
-    #[arg(long, global = true, value_name = "MOUNT", env = "AMTOKEN_VAULT_MOUNT")]
-    pub vault_mount: Option<String>,
-
-    /// Path of the shared secret in the mount [default: amtoken/<profile>]
-    #[arg(long, global = true, value_name = "PATH", env = "AMTOKEN_VAULT_PATH")]
-    pub vault_path: Option<String>,
-
-    /// ApprovalMax API base URL [default: https://public-api.approvalmax.com]
-    #[arg(long, global = true, value_name = "URL", env = "AMTOKEN_API_URL")]
-    pub api_url: Option<String>,
-
-    /// Extra CA certificates (PEM) to trust, besides the system store
-    #[arg(long, global = true, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
 }
 
 /// The subcommands.

@@ -1,6 +1,8 @@
 //! Turns flags, environment and the config file into [`Settings`]: flag > environment >
-//! `[profiles.NAME]` > built-in default. clap already merged each flag with its variable; this
-//! module adds the config file and the defaults.
+//! `[profiles.NAME]` > built-in default. clap already merged each flag with its variable, and
+//! [`GlobalArgs::over_profile`] (one rule for every setting, from its one definition in
+//! `cli/settings.rs`) lays them over the profile table; this module adds the defaults and
+//! what each value means.
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -10,7 +12,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use serde::Deserialize;
 
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, ProfileTable};
 use crate::http::TransportOptions;
 use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
@@ -104,13 +106,13 @@ pub enum ConfigError {
         "config file {path} has a client_secret in [profiles.{profile}]: a client secret does not belong in the config file"
     )]
     SecretInConfig { path: PathBuf, profile: String },
-    #[error("invalid {key} {value:?} in [profiles.{profile}] of {path}: expected {expected}")]
+    #[error("invalid {key} {value:?} in [profiles.{profile}] of {path}: {why}")]
     BadValue {
         path: PathBuf,
         profile: String,
         key: &'static str,
         value: String,
-        expected: String,
+        why: String,
     },
     #[error(
         "invalid profile name {0:?}: use letters, digits, '.', '_' and '-', not starting with '.' or ending in '.rescue'"
@@ -135,26 +137,6 @@ pub enum ConfigError {
     EmptySecret(String),
     #[error("{0}")]
     Home(std::io::Error),
-}
-
-/// The `[profiles.NAME]` table. `client_secret` is read only to refuse it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProfileTable {
-    issuer: Option<String>,
-    token_url: Option<String>,
-    authorize_url: Option<String>,
-    client_id: Option<String>,
-    redirect_uri: Option<String>,
-    scope: Option<String>,
-    store: Option<String>,
-    client_auth: Option<String>,
-    api_url: Option<String>,
-    refresh_lifetime: Option<String>,
-    vault_addr: Option<String>,
-    vault_mount: Option<String>,
-    vault_path: Option<String>,
-    client_secret: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -337,56 +319,26 @@ fn resolve_profile(
         return Err(ConfigError::BadProfile(profile));
     }
     let table = config.profiles.get(&profile).cloned().unwrap_or_default();
-    let bad_value = |key: &'static str, value: &str, expected: String| ConfigError::BadValue {
-        path: config_path.clone(),
-        profile: profile.clone(),
-        key,
-        value: value.to_string(),
-        expected,
-    };
-    let store = match (flags.store, table.store.as_deref()) {
-        (Some(kind), _) => kind,
-        (None, None) => Backend::Keyring,
-        (None, Some(text)) => Backend::from_str(text, false)
-            .map_err(|_| bad_value("store", text, one_of::<Backend>()))?,
-    };
-    let refresh_lifetime = match (flags.refresh_lifetime, table.refresh_lifetime.as_deref()) {
-        (Some(lifetime), _) => lifetime,
-        (None, None) => DEFAULT_REFRESH_LIFETIME,
-        (None, Some(text)) => crate::cli::parse_lifetime(text).map_err(|_| {
-            bad_value(
-                "refresh_lifetime",
-                text,
-                "a lifetime such as 30d or 90d".into(),
-            )
-        })?,
-    };
-    let client_auth = match (flags.client_auth, table.client_auth.as_deref()) {
-        (Some(auth), _) => auth,
-        (None, None) => ClientAuthMethod::Post,
-        (None, Some(text)) => ClientAuthMethod::from_str(text, false)
-            .map_err(|_| bad_value("client_auth", text, one_of::<ClientAuthMethod>()))?,
-    };
+    let merged = flags
+        .over_profile(&table)
+        .map_err(|bad| ConfigError::BadValue {
+            path: config_path.clone(),
+            profile: profile.clone(),
+            key: bad.key,
+            value: bad.value,
+            why: bad.why,
+        })?;
+    let store = merged.store.unwrap_or(Backend::Keyring);
     Ok(Settings {
-        issuer: flags
+        issuer: merged
             .issuer
-            .clone()
-            .or(table.issuer)
             .map(|issuer| issuer.trim_end_matches('/').to_string()),
-        token_url: flags.token_url.clone().or(table.token_url),
-        authorize_url: flags.authorize_url.clone().or(table.authorize_url),
-        client_id: flags
-            .client_id
-            .clone()
-            .or(table.client_id)
-            .filter(|id| !id.is_empty()),
-        client_auth,
-        redirect_uri: flags.redirect_uri.clone().or(table.redirect_uri),
-        scope: flags
-            .scope
-            .clone()
-            .or(table.scope)
-            .unwrap_or_else(|| DEFAULT_SCOPE.into()),
+        token_url: merged.token_url,
+        authorize_url: merged.authorize_url,
+        client_id: merged.client_id.filter(|id| !id.is_empty()),
+        client_auth: merged.client_auth.unwrap_or(ClientAuthMethod::Post),
+        redirect_uri: merged.redirect_uri,
+        scope: merged.scope.unwrap_or_else(|| DEFAULT_SCOPE.into()),
         store,
         vault: VaultLocation {
             // flag > AMTOKEN_VAULT_ADDR (both in the flag) > VAULT_ADDR > BAO_ADDR > the file.
@@ -395,23 +347,17 @@ fn resolve_profile(
                 .clone()
                 .or_else(|| non_empty_env("VAULT_ADDR"))
                 .or_else(|| non_empty_env("BAO_ADDR"))
-                .or(table.vault_addr)
+                .or(merged.vault_addr)
                 .map(|address| address.trim_end_matches('/').to_string()),
             mount: vault_segments(
                 "mount",
-                flags
-                    .vault_mount
-                    .clone()
-                    .or(table.vault_mount)
-                    .unwrap_or_else(|| "secret".into()),
+                merged.vault_mount.unwrap_or_else(|| "secret".into()),
                 store,
             )?,
             path: vault_segments(
                 "path",
-                flags
+                merged
                     .vault_path
-                    .clone()
-                    .or(table.vault_path)
                     .unwrap_or_else(|| format!("amtoken/{profile}")),
                 store,
             )?,
@@ -420,19 +366,15 @@ fn resolve_profile(
                 .or_else(|| non_empty_env("BAO_CACERT"))
                 .map(PathBuf::from),
         },
-        api_url: flags
-            .api_url
-            .clone()
-            .or(table.api_url)
-            .unwrap_or_else(|| DEFAULT_API_URL.into()),
-        timeout: flags.timeout.unwrap_or(DEFAULT_TIMEOUT),
-        lock_timeout: flags.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
-        refresh_lifetime,
+        api_url: merged.api_url.unwrap_or_else(|| DEFAULT_API_URL.into()),
+        timeout: merged.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        lock_timeout: merged.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
+        refresh_lifetime: merged.refresh_lifetime.unwrap_or(DEFAULT_REFRESH_LIFETIME),
         keychain_timeout: KEYCHAIN_TIMEOUT,
-        cacert: flags.cacert.clone(),
-        verbose: flags.verbose,
+        cacert: merged.cacert,
+        verbose: merged.verbose,
         paths,
-        client_secret_file: flags.client_secret_file.clone(),
+        client_secret_file: merged.client_secret_file,
         profile,
         flags,
         config,
@@ -479,20 +421,6 @@ fn vault_segments(key: &'static str, value: String, store: Backend) -> Result<St
 
 fn non_empty_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.is_empty())
-}
-
-/// `keyring or file`: the names of a value enum, as the CLI spells them.
-fn one_of<T: ValueEnum>() -> String {
-    let names: Vec<String> = T::value_variants()
-        .iter()
-        .filter_map(|variant| variant.to_possible_value())
-        .map(|value| value.get_name().to_string())
-        .collect();
-    match names.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
 }
 
 /// A secret file others can read is still used (the user chose it), but not silently.
@@ -583,12 +511,6 @@ mod tests {
             error.starts_with("line 3, column 1: unknown field `clientid`"),
             "{error}"
         );
-    }
-
-    #[test]
-    fn value_names_come_from_the_cli() {
-        assert_eq!(one_of::<Backend>(), "keyring, file or vault");
-        assert_eq!(one_of::<ClientAuthMethod>(), "post or basic");
     }
 
     #[test]

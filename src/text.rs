@@ -1,5 +1,5 @@
-//! Small text helpers every layer uses, written once: SHA-256 in hex, printable text, and the
-//! one RFC 3339 form amtoken writes.
+//! Small text helpers every layer uses, written once: SHA-256 in hex, printable text, the
+//! one RFC 3339 form amtoken writes, and a list of choices in words.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest as _, Sha256};
@@ -25,6 +25,15 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// `a, b or c`: a list of choices as a sentence says it.
+pub fn one_of(names: &[String]) -> String {
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,6 +45,9 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(sha256_hex("abc", Some(4)), "ba7816bf");
+        let names = ["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(one_of(&names), "a, b or c");
+        assert_eq!(one_of(&names[..1]), "a");
         assert_eq!(printable("a\nb\u{1b}[31mc"), "a b [31mc");
         let at = DateTime::parse_from_rfc3339("2026-11-25T22:06:59.75+01:00")
             .unwrap()

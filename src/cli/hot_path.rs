@@ -9,23 +9,13 @@
 //! clap's on random command lines.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ValueEnum;
+use clap::builder::TypedValueParser;
 
-use super::{Backend, Cli, ClientAuthMethod, ColorChoice, Command, DecodeArgs, GlobalArgs};
-use super::{TokenArgs, TokenFormat, parse_duration, parse_lifetime};
-
-/// A flag as clap defines it.
-#[derive(Debug)]
-pub(super) struct Flag {
-    pub long: &'static str,
-    pub short: Option<char>,
-    pub takes_value: bool,
-    pub env: Option<&'static str>,
-    pub default: Option<&'static str>,
-}
+use super::settings::{FieldValue, Flag, GLOBAL_FLAGS, ValueSource};
+use super::{Cli, Command, DecodeArgs, GlobalArgs, TokenArgs, TokenFormat, parse_duration};
 
 const fn switch(long: &'static str) -> Flag {
     Flag {
@@ -62,31 +52,6 @@ impl Flag {
         }
     }
 }
-
-/// [`GlobalArgs`], accepted before and after the subcommand.
-pub(super) static GLOBAL_FLAGS: [Flag; 21] = [
-    option("color", None).defaulting_to("auto"),
-    option("profile", Some("AMTOKEN_PROFILE")).short('p'),
-    option("issuer", Some("AMTOKEN_ISSUER")),
-    option("token-url", Some("AMTOKEN_TOKEN_URL")),
-    option("authorize-url", Some("AMTOKEN_AUTHORIZE_URL")),
-    option("client-id", Some("AMTOKEN_CLIENT_ID")),
-    option("client-secret-file", None),
-    option("client-auth", Some("AMTOKEN_CLIENT_AUTH")),
-    option("redirect-uri", Some("AMTOKEN_REDIRECT_URI")),
-    option("scope", Some("AMTOKEN_SCOPE")),
-    option("store", Some("AMTOKEN_STORE")),
-    option("config", Some("AMTOKEN_CONFIG")),
-    switch("verbose").short('v'),
-    option("timeout", None),
-    option("lock-timeout", None),
-    option("refresh-lifetime", Some("AMTOKEN_REFRESH_LIFETIME")),
-    option("vault-addr", Some("AMTOKEN_VAULT_ADDR")),
-    option("vault-mount", Some("AMTOKEN_VAULT_MOUNT")),
-    option("vault-path", Some("AMTOKEN_VAULT_PATH")),
-    option("api-url", Some("AMTOKEN_API_URL")),
-    option("cacert", None),
-];
 
 /// [`TokenArgs`] (`token` and `header`).
 pub(super) static TOKEN_FLAGS: [Flag; 2] = [
@@ -169,6 +134,22 @@ impl Given {
     }
 }
 
+impl ValueSource for Given {
+    fn field<F, P>(&mut self, flag: &'static Flag, parser: P) -> Option<F>
+    where
+        F: FieldValue,
+        P: TypedValueParser<Value = F::Parsed>,
+    {
+        let command = clap::Command::new("amtoken");
+        let parsed = self.value(flag, |text| {
+            parser
+                .parse_ref(&command, None, std::ffi::OsStr::new(text))
+                .ok()
+        })?;
+        F::from_parsed(parsed)
+    }
+}
+
 /// Parses `args` (the program name first) when they are a plain `token`, `header` or `decode`
 /// command line; `None` leaves them to clap.
 pub(super) fn parse(args: &[OsString]) -> Option<Cli> {
@@ -201,7 +182,7 @@ pub(super) fn parse(args: &[OsString]) -> Option<Cli> {
         given.set(flag.long, value)?;
     }
     let subcommand = given.subcommand?;
-    let global = global_args(&given)?;
+    let global = GlobalArgs::collect(&mut given)?;
     let command = match subcommand {
         Subcommand::Token => Command::Token(token_args(&given)?),
         Subcommand::Header => Command::Header(token_args(&given)?),
@@ -226,69 +207,12 @@ fn text(value: &str) -> Option<String> {
     Some(value.to_owned())
 }
 
-fn path(value: &str) -> Option<PathBuf> {
-    Some(PathBuf::from(value))
-}
-
 fn duration(value: &str) -> Option<Duration> {
     parse_duration(value).ok()
 }
 
-fn lifetime(value: &str) -> Option<Duration> {
-    parse_lifetime(value).ok()
-}
-
 fn choice<T: ValueEnum>(value: &str) -> Option<T> {
     T::from_str(value, false).ok()
-}
-
-fn global_args(given: &Given) -> Option<GlobalArgs> {
-    let [
-        color,
-        profile,
-        issuer,
-        token_url,
-        authorize_url,
-        client_id,
-        client_secret_file,
-        client_auth,
-        redirect_uri,
-        scope,
-        store,
-        config,
-        verbose,
-        timeout,
-        lock_timeout,
-        refresh_lifetime,
-        vault_addr,
-        vault_mount,
-        vault_path,
-        api_url,
-        cacert,
-    ] = &GLOBAL_FLAGS;
-    Some(GlobalArgs {
-        color: given.value(color, choice::<ColorChoice>)??,
-        profile: given.value(profile, text)?,
-        issuer: given.value(issuer, text)?,
-        token_url: given.value(token_url, text)?,
-        authorize_url: given.value(authorize_url, text)?,
-        client_id: given.value(client_id, text)?,
-        client_secret_file: given.value(client_secret_file, path)?,
-        client_auth: given.value(client_auth, choice::<ClientAuthMethod>)?,
-        redirect_uri: given.value(redirect_uri, text)?,
-        scope: given.value(scope, text)?,
-        store: given.value(store, choice::<Backend>)?,
-        config: given.value(config, path)?,
-        verbose: given.switch(verbose.long),
-        timeout: given.value(timeout, duration)?,
-        lock_timeout: given.value(lock_timeout, duration)?,
-        refresh_lifetime: given.value(refresh_lifetime, lifetime)?,
-        vault_addr: given.value(vault_addr, text)?,
-        vault_mount: given.value(vault_mount, text)?,
-        vault_path: given.value(vault_path, text)?,
-        api_url: given.value(api_url, text)?,
-        cacert: given.value(cacert, path)?,
-    })
 }
 
 fn token_args(given: &Given) -> Option<TokenArgs> {
@@ -340,7 +264,7 @@ mod tests {
     fn the_tables_are_clap_s_flags() {
         let commands = [
             (
-                &GLOBAL_FLAGS[..],
+                GLOBAL_FLAGS,
                 GlobalArgs::augment_args(clap::Command::new("g")),
             ),
             (
