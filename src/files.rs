@@ -53,6 +53,16 @@ pub fn write_file(
     })
 }
 
+/// Replaces a file of ours that holds text rather than JSON (`exec`'s token file, `serve`'s
+/// secret), atomically, mode 0600: a reader sees the old text or the new, never half.
+pub fn write_text(path: &Path, text: &str, durability: Durability) -> Result<(), FileError> {
+    atomic::write_private(path, text.as_bytes(), durability).map_err(|cause| FileError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        cause,
+    })
+}
+
 /// Creates a JSON file of ours, mode 0600, unless it exists (`false`): of two processes,
 /// exactly one creates it.
 pub fn create_file(path: &Path, value: &impl Serialize) -> Result<bool, FileError> {

@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 
 use etcetera::BaseStrategy as _;
 
-/// The directories of one user: `$XDG_CONFIG_HOME`, `$XDG_DATA_HOME` and `$XDG_CACHE_HOME` on
-/// Linux, each with `amtoken/` appended; the platform's own directories elsewhere.
+/// The directories of one user: `$XDG_CONFIG_HOME`, `$XDG_DATA_HOME`, `$XDG_CACHE_HOME` and
+/// `$XDG_RUNTIME_DIR` on Linux, each with `amtoken/` appended; the platform's own directories
+/// elsewhere. Without a runtime directory, the cache directory stands in for it.
 #[derive(Debug, Clone)]
 pub struct Paths {
     config_dir: PathBuf,
     data_dir: PathBuf,
     cache_dir: PathBuf,
+    runtime_dir: PathBuf,
 }
 
 impl Paths {
@@ -24,10 +26,14 @@ impl Paths {
                 format!("cannot find the home directory: {error}"),
             )
         })?;
+        let cache_dir = strategy.cache_dir().join("amtoken");
         Ok(Paths {
             config_dir: strategy.config_dir().join("amtoken"),
             data_dir: strategy.data_dir().join("amtoken"),
-            cache_dir: strategy.cache_dir().join("amtoken"),
+            runtime_dir: strategy
+                .runtime_dir()
+                .map_or_else(|| cache_dir.clone(), |dir| dir.join("amtoken")),
+            cache_dir,
         })
     }
 
@@ -38,6 +44,7 @@ impl Paths {
             config_dir: root.join("config/amtoken"),
             data_dir: root.join("data/amtoken"),
             cache_dir: root.join("cache/amtoken"),
+            runtime_dir: root.join("run/amtoken"),
         }
     }
 
@@ -114,6 +121,11 @@ impl Paths {
         self.cache_dir
             .join("jwks")
             .join(format!("{}.json", short_hash(url)))
+    }
+
+    /// Where `exec` makes the private directory of its token file.
+    pub fn runtime_dir(&self) -> &Path {
+        &self.runtime_dir
     }
 
     /// The directory of the cache files, for listing profiles.

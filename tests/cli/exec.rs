@@ -41,6 +41,36 @@ fn exec_hands_on_the_access_token_but_never_amtokens_own_credentials() {
     }
 }
 
+/// `amtoken exec -- sh -c SCRIPT`, running, with its stdout to read.
+fn spawn_exec(
+    sandbox: &Sandbox,
+    script: &str,
+) -> (std::process::Child, BufReader<std::process::ChildStdout>) {
+    let mut child = sandbox
+        .std_amtoken()
+        .env("AMTOKEN_ISSUER", ISSUER)
+        .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
+        .env("AMTOKEN_STORE", "file")
+        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .args(["exec", "--", "sh", "-c", script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    (child, stdout)
+}
+
+/// `kill -SIGNAL` the process.
+fn send(child: &std::process::Child, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
 /// SIGTERM and SIGHUP to amtoken reach COMMAND, and amtoken ends with COMMAND's exit code
 /// rather than dying and leaving it running with the token.
 #[test]
@@ -51,26 +81,11 @@ fn exec_forwards_term_and_hup_to_the_command_and_waits_for_it() {
         let script = format!(
             "trap 'echo caught {signal}; exit {code}' {signal}; echo ready; while :; do sleep 0.05; done"
         );
-        let mut child = sandbox
-            .std_amtoken()
-            .env("AMTOKEN_ISSUER", ISSUER)
-            .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
-            .env("AMTOKEN_STORE", "file")
-            .args(["exec", "--", "sh", "-c", &script])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (mut child, mut stdout) = spawn_exec(&sandbox, &script);
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
         assert_eq!(line, "ready\n");
-        let sent = std::process::Command::new("kill")
-            .args([format!("-{signal}"), child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        send(&child, signal);
         let status = child.wait().unwrap();
         line.clear();
         stdout.read_line(&mut line).unwrap();
@@ -141,4 +156,166 @@ fn the_command_does_not_inherit_an_ignored_sigquit() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let mask = u64::from_str_radix(stdout.trim().trim_start_matches("SigIgn:").trim(), 16).unwrap();
     assert_eq!(mask & (1 << (3 - 1)), 0, "SIGQUIT is ignored: {stdout}");
+}
+
+/// The token file: COMMAND finds the token in it, 0600 in a 0700 directory of its own, and it
+/// is gone, directory and all, once COMMAND has ended.
+#[test]
+#[cfg(unix)]
+fn the_token_file_is_private_and_removed_when_the_command_ends() {
+    let sandbox = sandbox();
+    let output = sandbox
+        .amtoken_for(ISSUER)
+        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            r#"echo "$AMTOKEN_TOKEN_FILE"; cat "$AMTOKEN_TOKEN_FILE"; echo; stat -c %a "$AMTOKEN_TOKEN_FILE" "$(dirname "$AMTOKEN_TOKEN_FILE")""#,
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let path = std::path::Path::new(lines[0]);
+    assert!(
+        path.starts_with(sandbox.path("run/amtoken")),
+        "not in the runtime directory: {stdout}"
+    );
+    assert_eq!(lines[1], ACCESS_TOKEN, "the file holds the token alone");
+    assert_eq!(&lines[2..], ["600", "700"]);
+    assert!(!path.exists(), "the token file outlived COMMAND");
+    assert!(
+        !path.parent().unwrap().exists(),
+        "its directory outlived COMMAND"
+    );
+}
+
+/// SIGTERM to amtoken reaches COMMAND; the token file goes when COMMAND has gone.
+#[test]
+#[cfg(unix)]
+fn the_token_file_is_removed_when_a_forwarded_sigterm_ends_the_command() {
+    let sandbox = sandbox();
+    let (mut child, mut stdout) = spawn_exec(
+        &sandbox,
+        r#"trap 'exit 42' TERM; echo "$AMTOKEN_TOKEN_FILE"; while :; do sleep 0.05; done"#,
+    );
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let path = std::path::PathBuf::from(line.trim_end());
+    assert!(path.exists(), "no token file while COMMAND runs: {line}");
+    send(&child, "TERM");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(42), "amtoken died of {status:?}");
+    assert!(!path.exists(), "the token file outlived COMMAND");
+}
+
+/// A renewal that fails while COMMAND runs (the server is gone): a line on stderr that says
+/// what failed and when COMMAND's token expires, retries, and COMMAND runs on to its own end
+/// and exit code.
+#[test]
+#[cfg(unix)]
+fn a_failed_renewal_is_said_and_retried_and_the_command_runs_on() {
+    let unreachable = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let sandbox = Sandbox::logged_in_at(&unreachable);
+    sandbox.cache_token("default", &unreachable, ACCESS_TOKEN, 4);
+    let output = sandbox
+        .amtoken_for(&unreachable)
+        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .args([
+            "exec",
+            "--min-ttl",
+            "1s",
+            "--",
+            "sh",
+            "-c",
+            r#"sleep 5; cat "$AMTOKEN_TOKEN_FILE"; exit 7"#,
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(7), "{stderr}");
+    assert_eq!(stdout, ACCESS_TOKEN, "the token file kept the token it had");
+    let first = stderr
+        .lines()
+        .find(|line| line.starts_with("amtoken: exec: failed to refresh the access token: "))
+        .unwrap_or_else(|| panic!("no failure line: {stderr}"));
+    assert!(first.contains("COMMAND's token expires in "), "{first}");
+    assert!(first.contains("; retrying in "), "{first}");
+    assert!(
+        stderr
+            .lines()
+            .all(|line| line.starts_with("amtoken: exec: ")),
+        "{stderr}"
+    );
+}
+
+/// The real provider with access tokens that live 2 seconds, and the API stand-in, which
+/// checks every token with the provider's keys: a child that reads the token file per call
+/// across several expiries has every call accepted, and each renewal is one refresh grant.
+#[test]
+#[ignore = "needs the test provider: run `bash tests/run`"]
+fn the_token_file_stays_valid_across_expiries_with_one_refresh_each() {
+    const CLIENT: &str = "amtoken-exec";
+    let sandbox = Sandbox::new();
+    let callback = crate::provider::authorize(CLIENT, "s", &[]);
+    crate::provider::amtoken(&sandbox, CLIENT)
+        .args(["exchange", "--code", &callback])
+        .assert()
+        .success();
+    let refreshes_before = crate::provider::grants(CLIENT, "refresh_token");
+    // Reads the file before every call, until it has seen five different tokens.
+    let reader = r#"
+        const fs = require('fs');
+        const file = process.env.AMTOKEN_TOKEN_FILE;
+        const seen = new Set();
+        const statuses = {};
+        const modes = new Set();
+        (async () => {
+          for (let call = 0; seen.size < 5 && call < 600; call++) {
+            const token = fs.readFileSync(file, 'utf8');
+            modes.add((fs.statSync(file).mode & 0o777).toString(8));
+            seen.add(token);
+            const res = await fetch(`${process.env.AMTOKEN_API_URL}/api/v1/companies`,
+              { headers: { authorization: `Bearer ${token}` } });
+            statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          console.log(JSON.stringify({ distinct: seen.size, statuses, modes: [...modes] }));
+        })();
+    "#;
+    let output = crate::provider::amtoken(&sandbox, CLIENT)
+        .env(
+            "AMTOKEN_API_URL",
+            std::env::var("AMTOKEN_TEST_API_URL").unwrap(),
+        )
+        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .args(["-v", "exec", "--", "node", "-e", reader])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["distinct"], 5, "{report}");
+    let statuses = report["statuses"].as_object().unwrap();
+    assert_eq!(
+        statuses.keys().collect::<Vec<_>>(),
+        ["200"],
+        "a call was refused: {report}"
+    );
+    assert_eq!(report["modes"], serde_json::json!(["600"]));
+    // The start's refresh (the token from the exchange has less than --min-ttl left), then
+    // one refresh grant per renewal, each announced under -v.
+    let renewals = stderr
+        .lines()
+        .filter(|line| line.starts_with("amtoken: exec: renewed the access token"))
+        .count();
+    assert!(renewals >= 4, "{stderr}");
+    let refreshes = crate::provider::grants(CLIENT, "refresh_token") - refreshes_before;
+    assert_eq!(refreshes, 1 + renewals as u64, "{stderr}");
 }

@@ -21,6 +21,8 @@ const WRITE = 'https://www.approvalmax.com/scopes/public_api/write';
 const RESOURCE = 'https://public-api.approvalmax.com';
 const CONNECTION = 'https://www.approvalmax.com/connection';
 const REDIRECT_URI = 'https://app.example.test/callback';
+// Clients whose access tokens live 2 seconds: the fleet, `exec` and `serve` tests.
+const SHORT_LIVED = ['amtoken-fleet', 'amtoken-exec', 'amtoken-serve'];
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = {
@@ -80,6 +82,9 @@ server.listen(0, '127.0.0.1', () => {
       client('amtoken-lease-rescue-waits', 'client_secret_post'),
       // `amtoken api` and `exec` against the API stand-in, counted apart.
       client('amtoken-api', 'client_secret_post'),
+      // `exec` renewing its child's token, and `serve`: access tokens that live 2 seconds.
+      client('amtoken-exec', 'client_secret_post'),
+      client('amtoken-serve', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
       // both spend it over and over.
       client('amtoken-bench', 'client_secret_post'),
@@ -110,7 +115,7 @@ server.listen(0, '127.0.0.1', () => {
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource, client) => ({
           scope: `${READ} ${WRITE}`,
-          accessTokenTTL: client.clientId === 'amtoken-fleet' ? 2 : 3600,
+          accessTokenTTL: SHORT_LIVED.includes(client.clientId) ? 2 : 3600,
           accessTokenFormat: 'jwt',
           jwt: { sign: { alg: 'PS256' } },
         }),
