@@ -120,6 +120,16 @@ pub enum Command {
     /// amtoken's (128 + the signal's number when a signal ended it).
     Exec(ExecArgs),
 
+    /// Answer token requests of other processes on a Unix socket or loopback TCP
+    ///
+    /// GET /token answers {"access_token", "token_type", "expires_in", "expires_at"}, GET /header
+    /// the `Authorization: Bearer …` line. Tokens are renewed on demand through the profile
+    /// lock: many requests at once cause one refresh. The socket is 0600 in the runtime
+    /// directory unless --socket names another; --listen 127.0.0.1:PORT serves loopback TCP,
+    /// where every request must carry `Authorization: Bearer <secret>`. Runs until SIGTERM or
+    /// SIGINT, then removes its socket.
+    Serve(ServeArgs),
+
     /// Print a shell completion script
     ///
     /// The generated scripts are also committed in the repository's `completions/` folder.
@@ -370,6 +380,26 @@ pub struct ExecArgs {
     /// The command and its arguments
     #[arg(value_name = "COMMAND", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<std::ffi::OsString>,
+}
+
+/// `amtoken serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen on this Unix socket [default: amtoken/<profile>.sock in the runtime directory]
+    #[arg(long, value_name = "PATH", conflicts_with = "listen")]
+    pub socket: Option<PathBuf>,
+
+    /// Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)
+    #[arg(long, value_name = "ADDRESS")]
+    pub listen: Option<String>,
+
+    /// With --listen: the bearer secret, from this file (0600) instead of a generated one
+    #[arg(long, value_name = "PATH", requires = "listen")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Hand out tokens with more than this left (half their life, when they live less than twice this)
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub min_ttl: Duration,
 }
 
 /// `amtoken completions`

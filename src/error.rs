@@ -61,6 +61,24 @@ impl Kind {
         Kind::ReloginSoon,
     ];
 
+    /// The kind's name, as `serve` reports a failure (`{"error": "network", …}`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Internal => "internal",
+            Kind::Usage => "usage",
+            Kind::InvalidInput => "invalid_input",
+            Kind::NotLoggedIn => "not_logged_in",
+            Kind::ReauthorizationNeeded => "reauthorization_needed",
+            Kind::Network => "network",
+            Kind::ServerRefused => "server_refused",
+            Kind::StoreUnavailable => "store_unavailable",
+            Kind::LockTimeout => "lock_timeout",
+            Kind::VerificationFailed => "verification_failed",
+            Kind::ApiError => "api_error",
+            Kind::ReloginSoon => "relogin_soon",
+        }
+    }
+
     /// The process exit code for this kind, as in docs/DESIGN.md's table.
     pub fn exit_code(self) -> u8 {
         match self {

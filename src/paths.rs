@@ -128,6 +128,16 @@ impl Paths {
         &self.runtime_dir
     }
 
+    /// The socket `serve` listens on by default.
+    pub fn socket_file(&self, profile: &str) -> PathBuf {
+        self.runtime_dir.join(format!("{profile}.sock"))
+    }
+
+    /// The bearer secret of `serve --listen`, unless `--secret-file` names another.
+    pub fn serve_secret_file(&self, profile: &str) -> PathBuf {
+        self.runtime_dir.join(format!("{profile}.serve-secret"))
+    }
+
     /// The directory of the cache files, for listing profiles.
     pub fn cache_dir(&self) -> &Path {
         &self.cache_dir

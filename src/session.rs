@@ -61,6 +61,25 @@ impl Freshness<'_> {
     }
 }
 
+/// No two renewals closer together than this, whatever a server says a token lives.
+const SHORTEST_INTERVAL: Duration = Duration::from_secs(1);
+
+/// When a process that keeps a token (`exec`, `serve`) renews it: a token that expires at `expires_at` and was received at `received`:
+/// `min_ttl` before its expiry, or halfway through its life when it lives less than twice
+/// `min_ttl` (a server's 2-minute token under the default 5-minute `--min-ttl`).
+pub fn renewal_time(
+    expires_at: DateTime<Utc>,
+    received: DateTime<Utc>,
+    min_ttl: Duration,
+) -> DateTime<Utc> {
+    let life = (expires_at - received).max(chrono::TimeDelta::zero());
+    let margin = chrono::TimeDelta::from_std(min_ttl)
+        .unwrap_or(chrono::TimeDelta::MAX)
+        .min(life / 2);
+    let earliest = received + chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default();
+    (expires_at - margin).max(earliest)
+}
+
 /// How [`Session::valid_token`] came by its token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provenance {

@@ -10,6 +10,7 @@ pub mod exec;
 pub mod login;
 pub mod logout;
 pub mod refresh;
+pub mod serve;
 pub mod status;
 pub mod token;
 

@@ -11,12 +11,10 @@ use chrono::{DateTime, Utc};
 use super::token_file::TokenFile;
 use crate::error::Error;
 use crate::output;
-use crate::session::{Freshness, Session};
+use crate::session::{Freshness, Session, renewal_time};
 use crate::store::CachedToken;
 use crate::text::rfc3339;
 
-/// No two renewals closer together than this, whatever a server says a token lives.
-const SHORTEST_INTERVAL: Duration = Duration::from_secs(1);
 /// The first retry after a failure; each next one waits twice as long, up to the longest.
 const FIRST_RETRY: Duration = Duration::from_secs(1);
 const LONGEST_RETRY: Duration = Duration::from_secs(60);
@@ -109,22 +107,6 @@ fn failure_line(error: &Error, expires_at: DateTime<Utc>, now: DateTime<Utc>) ->
     format!("exec: {}{hint}; COMMAND's token {when}", error.message())
 }
 
-/// When to renew a token that expires at `expires_at` and was received at `received`:
-/// `min_ttl` before its expiry, or halfway through its life when it lives less than twice
-/// `min_ttl` (a server's 2-minute token under the default 5-minute `--min-ttl`).
-fn renewal_time(
-    expires_at: DateTime<Utc>,
-    received: DateTime<Utc>,
-    min_ttl: Duration,
-) -> DateTime<Utc> {
-    let life = (expires_at - received).max(chrono::TimeDelta::zero());
-    let margin = chrono::TimeDelta::from_std(min_ttl)
-        .unwrap_or(chrono::TimeDelta::MAX)
-        .min(life / 2);
-    let earliest = received + chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default();
-    (expires_at - margin).max(earliest)
-}
-
 /// The wait after `failures` failed attempts: doubling from [`FIRST_RETRY`] up to
 /// [`LONGEST_RETRY`], and before the expiry never past it, so that the last try comes just
 /// before COMMAND's token runs out.
@@ -164,28 +146,6 @@ mod tests {
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + seconds, 0).unwrap()
-    }
-
-    #[test]
-    fn an_hour_token_is_renewed_min_ttl_before_its_expiry() {
-        let due = renewal_time(at(3600), at(0), Duration::from_secs(300));
-        assert_eq!(due, at(3300));
-    }
-
-    #[test]
-    fn a_token_shorter_than_twice_min_ttl_is_renewed_halfway() {
-        assert_eq!(
-            renewal_time(at(120), at(0), Duration::from_secs(300)),
-            at(60)
-        );
-        assert_eq!(renewal_time(at(2), at(0), Duration::from_secs(300)), at(1));
-    }
-
-    #[test]
-    fn renewals_are_never_closer_than_the_shortest_interval() {
-        // A server that hands out tokens of no life at all is not asked in a tight loop.
-        assert_eq!(renewal_time(at(0), at(0), Duration::from_secs(300)), at(1));
-        assert_eq!(renewal_time(at(-5), at(0), Duration::from_secs(300)), at(1));
     }
 
     #[test]

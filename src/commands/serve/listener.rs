@@ -1,0 +1,203 @@
+//! Where `serve` listens: a Unix socket (0600, never stolen from a live `serve`, a stale one
+//! replaced) or a loopback TCP address (anything else refused before binding).
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Kind, Result};
+use crate::paths::ensure_private_dir;
+
+/// A bound listener, not yet handed to the runtime.
+pub enum Bound {
+    #[cfg(unix)]
+    Unix {
+        listener: std::os::unix::net::UnixListener,
+        socket: SocketFile,
+    },
+    Tcp(TcpListener),
+}
+
+/// The socket's path, held with the lock that makes it ours; dropping it removes the socket.
+pub struct SocketFile {
+    pub path: PathBuf,
+    _lock: File,
+}
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        // Still under the lock: no other `serve` can have bound this path meanwhile.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A `--listen` address: a loopback IP and a port, else exit 3.
+pub fn loopback_address(text: &str) -> Result<SocketAddr> {
+    let address: SocketAddr = text.parse().map_err(|_| {
+        Error::msg(
+            Kind::InvalidInput,
+            format!("--listen {text:?} is not an address: give 127.0.0.1:PORT or [::1]:PORT"),
+        )
+    })?;
+    if !address.ip().is_loopback() {
+        return Err(Error::msg(
+            Kind::InvalidInput,
+            format!(
+                "--listen {address} is not a loopback address: serve hands out tokens, so it listens on 127.0.0.1 or ::1 only"
+            ),
+        ));
+    }
+    Ok(address)
+}
+
+/// Binds loopback TCP.
+pub fn bind_tcp(address: SocketAddr) -> Result<Bound> {
+    let listener = TcpListener::bind(address).map_err(|cause| {
+        Error::new(Kind::InvalidInput, cause).context(format!("cannot listen on {address}"))
+    })?;
+    Ok(Bound::Tcp(listener))
+}
+
+/// Binds the Unix socket at `path`. A `<path>.lock` beside it, held for the life of the
+/// process, tells a live `serve` (refused: exit 3) from a socket a dead one left (replaced).
+/// The socket is bound in a private directory and renamed into place, so it is never
+/// reachable with looser permissions than 0600, and a file that is not a socket is never
+/// replaced.
+#[cfg(unix)]
+pub fn bind_unix(path: &Path) -> Result<Bound> {
+    use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
+
+    let io_error = |what: &str, cause: io::Error| {
+        Error::new(Kind::InvalidInput, cause).context(format!("{what} {}", path.display()))
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if path.file_name().is_none() {
+        return Err(Error::msg(Kind::InvalidInput, "--socket needs a file name"));
+    }
+    if !dir.exists() {
+        ensure_private_dir(&dir).map_err(|cause| io_error("cannot create the directory of", cause))?;
+    }
+    let lock = hold(path, || {
+        format!(
+            "another amtoken serve is listening on {}: stop it first, or give another --socket",
+            path.display()
+        )
+    })?;
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_socket() => {
+            // Left by a serve that died: the lock says nobody listens on it.
+            std::fs::remove_file(path).map_err(|cause| io_error("cannot replace", cause))?;
+        }
+        Ok(_) => {
+            return Err(Error::msg(
+                Kind::InvalidInput,
+                format!("{} exists and is not a socket: give another --socket", path.display()),
+            ));
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+        Err(cause) => return Err(io_error("cannot inspect", cause)),
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(".amtoken-serve-")
+        .tempdir_in(&dir)
+        .map_err(|cause| io_error("cannot create a directory beside", cause))?;
+    let staged = staging.path().join("socket");
+    let listener = std::os::unix::net::UnixListener::bind(&staged)
+        .map_err(|cause| io_error("cannot listen on", cause))?;
+    std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o600))
+        .map_err(|cause| io_error("cannot make private", cause))?;
+    std::fs::rename(&staged, path).map_err(|cause| io_error("cannot move the socket to", cause))?;
+    drop(staging);
+    Ok(Bound::Unix {
+        listener,
+        socket: SocketFile {
+            path: path.to_path_buf(),
+            _lock: lock,
+        },
+    })
+}
+
+/// Takes the lock `<path>.lock` for as long as the file returned lives; `busy` says why not
+/// when another process holds it (exit 3).
+pub fn hold(path: &Path, busy: impl FnOnce() -> String) -> Result<File> {
+    let mut lock_path = path.as_os_str().to_os_string();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
+    let io_error = |cause: io::Error| {
+        Error::new(Kind::InvalidInput, cause).context(format!("cannot lock {}", lock_path.display()))
+    };
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock = options.open(&lock_path).map_err(io_error)?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(TryLockError::WouldBlock) => Err(Error::msg(Kind::InvalidInput, busy())),
+        Err(TryLockError::Error(cause)) => Err(io_error(cause)),
+    }
+}
+
+#[cfg(not(unix))]
+pub fn bind_unix(_path: &Path) -> Result<Bound> {
+    Err(Error::msg(
+        Kind::InvalidInput,
+        "Unix sockets need Unix: use --listen 127.0.0.1:PORT",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_addresses_are_accepted() {
+        assert!(loopback_address("127.0.0.1:8080").is_ok());
+        assert!(loopback_address("127.0.0.2:0").is_ok());
+        assert!(loopback_address("[::1]:8080").is_ok());
+        for refused in ["0.0.0.0:8080", "[::]:8080", "192.168.1.5:80", "localhost:80", "8080"] {
+            let error = loopback_address(refused).unwrap_err();
+            assert_eq!(error.kind(), Kind::InvalidInput, "{refused}");
+        }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_live_socket_is_refused_a_stale_one_replaced_and_a_file_left_alone() {
+        use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("run/default.sock");
+        let first = bind_unix(&path).unwrap();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        assert!(meta.file_type().is_socket());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+
+        let error = bind_unix(&path).err().unwrap();
+        assert!(error.message().contains("another amtoken serve"), "{}", error.message());
+        assert!(path.exists(), "the live socket was taken away");
+
+        // A serve killed without cleaning up: its socket stays, its lock goes with it.
+        let Bound::Unix {
+            listener,
+            mut socket,
+        } = first
+        else {
+            unreachable!()
+        };
+        let stale = std::mem::replace(&mut socket.path, root.path().join("elsewhere"));
+        drop((listener, socket));
+        assert!(stale.exists());
+        let second = bind_unix(&path).unwrap();
+        drop(second);
+        assert!(!path.exists(), "the socket outlived its serve");
+
+        std::fs::write(&path, "not a socket").unwrap();
+        let error = bind_unix(&path).err().unwrap();
+        assert!(error.message().contains("is not a socket"), "{}", error.message());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a socket");
+    }
+}
