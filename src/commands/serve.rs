@@ -56,16 +56,24 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<()> {
             let Bound::Tcp(tcp) = &bound else {
                 unreachable!("bind_tcp binds TCP")
             };
-            let address = tcp.local_addr().map_err(|error| Error::new(Kind::Internal, error))?;
+            let address = tcp
+                .local_addr()
+                .map_err(|error| Error::new(Kind::Internal, error))?;
             let secret = match &args.secret_file {
                 Some(file) => BearerSecret::read(file)?,
-                None => BearerSecret::generate(&settings.paths.serve_secret_file(&settings.profile))?,
+                None => {
+                    BearerSecret::generate(&settings.paths.serve_secret_file(&settings.profile))?
+                }
             };
             output::note(format!(
                 "serve: listening on http://{address} (bearer secret in {})",
                 secret.file.display()
             ));
-            (bound, Access::loopback(address, &secret.secret), Some(secret))
+            (
+                bound,
+                Access::loopback(address, &secret.secret),
+                Some(secret),
+            )
         }
         None => {
             let path = args
@@ -109,7 +117,10 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<()> {
 
 /// Accepts connections until SIGTERM or SIGINT, then lets those in progress finish (for a
 /// few seconds at most). Answers which signal it was.
-async fn accept_until_stopped(bound: Bound, context: Arc<Context>) -> std::io::Result<&'static str> {
+async fn accept_until_stopped(
+    bound: Bound,
+    context: Arc<Context>,
+) -> std::io::Result<&'static str> {
     let mut stop = StopSignals::catch()?;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
@@ -117,11 +128,17 @@ async fn accept_until_stopped(bound: Bound, context: Arc<Context>) -> std::io::R
     let (listener, _socket_file) = match bound {
         Bound::Unix { listener, socket } => {
             listener.set_nonblocking(true)?;
-            (Listener::Unix(tokio::net::UnixListener::from_std(listener)?), Some(socket))
+            (
+                Listener::Unix(tokio::net::UnixListener::from_std(listener)?),
+                Some(socket),
+            )
         }
         Bound::Tcp(listener) => {
             listener.set_nonblocking(true)?;
-            (Listener::Tcp(tokio::net::TcpListener::from_std(listener)?), None)
+            (
+                Listener::Tcp(tokio::net::TcpListener::from_std(listener)?),
+                None,
+            )
         }
     };
     let stopped_by = loop {
@@ -243,19 +260,15 @@ where
 /// Answers one request, within the request limit, and logs it with `-v`.
 async fn handle(request: Request<Incoming>, context: &Context) -> Response<Full<Bytes>> {
     let started = Instant::now();
-    let response = match tokio::time::timeout(context.request_limit, respond(&request, context))
-        .await
-    {
-        Ok(response) => response,
-        Err(_) => problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            &format!(
-                "no token within {}s",
-                context.request_limit.as_secs()
+    let response =
+        match tokio::time::timeout(context.request_limit, respond(&request, context)).await {
+            Ok(response) => response,
+            Err(_) => problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                &format!("no token within {}s", context.request_limit.as_secs()),
             ),
-        ),
-    };
+        };
     if context.verbose {
         let path: String = printable(request.uri().path()).chars().take(200).collect();
         output::note(format!(
@@ -271,7 +284,9 @@ async fn handle(request: Request<Incoming>, context: &Context) -> Response<Full<
 async fn respond(request: &Request<Incoming>, context: &Context) -> Response<Full<Bytes>> {
     let headers = request.headers();
     let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
-    let authorization = headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes);
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes);
     match context.access.check(host, authorization) {
         Ok(()) => {}
         Err(Refusal::ForeignHost) => {

@@ -415,23 +415,39 @@ fn instant(seconds: i64) -> DateTime<Utc> {
 
 #[test]
 fn an_hour_token_is_renewed_min_ttl_before_its_expiry() {
-    let due = renewal_time(instant(3600), instant(0), std::time::Duration::from_secs(300));
+    let due = renewal_time(
+        instant(3600),
+        instant(0),
+        std::time::Duration::from_secs(300),
+    );
     assert_eq!(due, instant(3300));
 }
 
 #[test]
 fn a_token_shorter_than_twice_min_ttl_is_renewed_halfway() {
     assert_eq!(
-        renewal_time(instant(120), instant(0), std::time::Duration::from_secs(300)),
+        renewal_time(
+            instant(120),
+            instant(0),
+            std::time::Duration::from_secs(300)
+        ),
         instant(60)
     );
-    assert_eq!(renewal_time(instant(2), instant(0), std::time::Duration::from_secs(300)), instant(1));
+    assert_eq!(
+        renewal_time(instant(2), instant(0), std::time::Duration::from_secs(300)),
+        instant(1)
+    );
 }
 
 #[test]
 fn renewals_are_never_closer_than_the_shortest_interval() {
     // A server that hands out tokens of no life at all is not asked in a tight loop.
-    assert_eq!(renewal_time(instant(0), instant(0), std::time::Duration::from_secs(300)), instant(1));
-    assert_eq!(renewal_time(instant(-5), instant(0), std::time::Duration::from_secs(300)), instant(1));
+    assert_eq!(
+        renewal_time(instant(0), instant(0), std::time::Duration::from_secs(300)),
+        instant(1)
+    );
+    assert_eq!(
+        renewal_time(instant(-5), instant(0), std::time::Duration::from_secs(300)),
+        instant(1)
+    );
 }
-

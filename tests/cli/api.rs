@@ -16,13 +16,7 @@ fn api_url() -> String {
 
 /// A sandbox logged in to the provider as [`CLIENT`].
 fn logged_in() -> Sandbox {
-    let sandbox = Sandbox::new();
-    let callback = provider::authorize(CLIENT, "s", &[]);
-    provider::amtoken(&sandbox, CLIENT)
-        .args(["exchange", "--code", &callback])
-        .assert()
-        .success();
-    sandbox
+    provider::logged_in(CLIENT)
 }
 
 fn api(sandbox: &Sandbox, args: &[&str]) -> Output {

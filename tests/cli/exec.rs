@@ -262,12 +262,7 @@ fn a_failed_renewal_is_said_and_retried_and_the_command_runs_on() {
 #[ignore = "needs the test provider: run `bash tests/run`"]
 fn the_token_file_stays_valid_across_expiries_with_one_refresh_each() {
     const CLIENT: &str = "amtoken-exec";
-    let sandbox = Sandbox::new();
-    let callback = crate::provider::authorize(CLIENT, "s", &[]);
-    crate::provider::amtoken(&sandbox, CLIENT)
-        .args(["exchange", "--code", &callback])
-        .assert()
-        .success();
+    let sandbox = crate::provider::logged_in(CLIENT);
     let refreshes_before = crate::provider::grants(CLIENT, "refresh_token");
     // Reads the file before every call, until it has seen five different tokens.
     let reader = r#"

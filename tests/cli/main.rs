@@ -23,6 +23,7 @@ mod man;
 mod provider;
 mod readme;
 mod refresh;
+mod serve;
 mod settings;
 mod status;
 mod tls;

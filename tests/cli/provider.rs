@@ -103,6 +103,17 @@ pub fn amtoken(sandbox: &Sandbox, client_id: &str) -> assert_cmd::Command {
     command
 }
 
+/// A sandbox logged in to the provider as `client_id` (an authorize flow and `exchange`).
+pub fn logged_in(client_id: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    let callback = authorize(client_id, "s", &[]);
+    amtoken(&sandbox, client_id)
+        .args(["exchange", "--code", &callback])
+        .assert()
+        .success();
+    sandbox
+}
+
 /// How many token requests of `grant_type` (or `errors`) the provider has seen from
 /// `client_id` so far.
 pub fn grants(client_id: &str, grant_type: &str) -> u64 {

@@ -7,12 +7,12 @@ use amtoken::cli::Cli;
 use amtoken::error::Kind;
 use clap::CommandFactory as _;
 
-fn readme() -> String {
+pub fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/REFERENCE.md")).unwrap()
 }
 
 /// The rows of the first table under `heading`, as cells.
-fn table(readme: &str, heading: &str) -> Vec<Vec<String>> {
+pub fn table(readme: &str, heading: &str) -> Vec<Vec<String>> {
     let section = readme
         .split_once(&format!("\n{heading}\n"))
         .unwrap_or_else(|| panic!("README has no {heading:?}"))

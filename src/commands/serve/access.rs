@@ -58,7 +58,10 @@ impl BearerSecret {
         })?;
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|error| {
-            Error::msg(Kind::Internal, format!("no randomness for the secret: {error}"))
+            Error::msg(
+                Kind::Internal,
+                format!("no randomness for the secret: {error}"),
+            )
         })?;
         let secret = Secret::new(hex::encode(bytes));
         files::write_text(file, secret.expose(), Durability::Disposable)
@@ -196,7 +199,10 @@ mod tests {
     fn the_secret_must_be_the_one_served() {
         let access = access();
         let host = Some(&b"127.0.0.1:8123"[..]);
-        assert_eq!(access.check(host, Some(b"bearer 0123456789abcdef0123")), Ok(()));
+        assert_eq!(
+            access.check(host, Some(b"bearer 0123456789abcdef0123")),
+            Ok(())
+        );
         for wrong in [
             &b"Bearer 0123456789abcdef012"[..],
             b"Bearer ",
@@ -227,10 +233,13 @@ mod tests {
         let read = BearerSecret::read(&file).unwrap();
         assert_eq!(read.secret.expose(), "0123456789abcdef0123");
 
-        let generated = BearerSecret::generate(&root.path().join("run/default.serve-secret"))
-            .unwrap();
+        let generated =
+            BearerSecret::generate(&root.path().join("run/default.serve-secret")).unwrap();
         assert_eq!(generated.secret.expose().len(), 64);
-        let mode = std::fs::metadata(&generated.file).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&generated.file)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

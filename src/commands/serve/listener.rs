@@ -79,7 +79,8 @@ pub fn bind_unix(path: &Path) -> Result<Bound> {
         return Err(Error::msg(Kind::InvalidInput, "--socket needs a file name"));
     }
     if !dir.exists() {
-        ensure_private_dir(&dir).map_err(|cause| io_error("cannot create the directory of", cause))?;
+        ensure_private_dir(&dir)
+            .map_err(|cause| io_error("cannot create the directory of", cause))?;
     }
     let lock = hold(path, || {
         format!(
@@ -95,7 +96,10 @@ pub fn bind_unix(path: &Path) -> Result<Bound> {
         Ok(_) => {
             return Err(Error::msg(
                 Kind::InvalidInput,
-                format!("{} exists and is not a socket: give another --socket", path.display()),
+                format!(
+                    "{} exists and is not a socket: give another --socket",
+                    path.display()
+                ),
             ));
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => {}
@@ -128,7 +132,8 @@ pub fn hold(path: &Path, busy: impl FnOnce() -> String) -> Result<File> {
     lock_path.push(".lock");
     let lock_path = PathBuf::from(lock_path);
     let io_error = |cause: io::Error| {
-        Error::new(Kind::InvalidInput, cause).context(format!("cannot lock {}", lock_path.display()))
+        Error::new(Kind::InvalidInput, cause)
+            .context(format!("cannot lock {}", lock_path.display()))
     };
     let mut options = OpenOptions::new();
     options.create(true).truncate(false).write(true);
@@ -159,7 +164,13 @@ mod tests {
         assert!(loopback_address("127.0.0.1:8080").is_ok());
         assert!(loopback_address("127.0.0.2:0").is_ok());
         assert!(loopback_address("[::1]:8080").is_ok());
-        for refused in ["0.0.0.0:8080", "[::]:8080", "192.168.1.5:80", "localhost:80", "8080"] {
+        for refused in [
+            "0.0.0.0:8080",
+            "[::]:8080",
+            "192.168.1.5:80",
+            "localhost:80",
+            "8080",
+        ] {
             let error = loopback_address(refused).unwrap_err();
             assert_eq!(error.kind(), Kind::InvalidInput, "{refused}");
         }
@@ -177,7 +188,11 @@ mod tests {
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
 
         let error = bind_unix(&path).err().unwrap();
-        assert!(error.message().contains("another amtoken serve"), "{}", error.message());
+        assert!(
+            error.message().contains("another amtoken serve"),
+            "{}",
+            error.message()
+        );
         assert!(path.exists(), "the live socket was taken away");
 
         // A serve killed without cleaning up: its socket stays, its lock goes with it.
@@ -197,7 +212,11 @@ mod tests {
 
         std::fs::write(&path, "not a socket").unwrap();
         let error = bind_unix(&path).err().unwrap();
-        assert!(error.message().contains("is not a socket"), "{}", error.message());
+        assert!(
+            error.message().contains("is not a socket"),
+            "{}",
+            error.message()
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a socket");
     }
 }
