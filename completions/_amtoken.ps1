@@ -59,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a JWT and show its header, claims and expiry')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the ApprovalMax API with the profile''s token')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with a valid access token in its environment')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer token requests of other processes on a Unix socket or loopback TCP')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -446,6 +447,40 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'amtoken;serve' {
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'Listen on this Unix socket [default: amtoken/<profile>.sock in the runtime directory]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'With --listen: the bearer secret, from this file (0600) instead of a generated one')
+            [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Hand out tokens with more than this left (half their life, when they live less than twice this)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
+            [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
+            [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Redirect URI registered for the client')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes to ask for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the refresh token is kept [default: keyring]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout for each request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another amtoken holding the profile lock [default: 30s]')
+            [CompletionResult]::new('--refresh-lifetime', '--refresh-lifetime', [CompletionResultType]::ParameterName, 'How long a refresh chain lives from the first consent [default: 30d]')
+            [CompletionResult]::new('--vault-addr', '--vault-addr', [CompletionResultType]::ParameterName, 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]')
+            [CompletionResult]::new('--vault-mount', '--vault-mount', [CompletionResultType]::ParameterName, 'Vault KV version 2 mount [default: secret]')
+            [CompletionResult]::new('--vault-path', '--vault-path', [CompletionResultType]::ParameterName, 'Path of the shared secret in the mount [default: amtoken/<profile>]')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'amtoken;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
@@ -488,6 +523,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decode a JWT and show its header, claims and expiry')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the ApprovalMax API with the profile''s token')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with a valid access token in its environment')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer token requests of other processes on a Unix socket or loopback TCP')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -523,6 +559,9 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             break
         }
         'amtoken;help;exec' {
+            break
+        }
+        'amtoken;help;serve' {
             break
         }
         'amtoken;help;completions' {

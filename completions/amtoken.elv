@@ -56,6 +56,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand decode 'Decode a JWT and show its header, claims and expiry'
             cand api 'Call the ApprovalMax API with the profile''s token'
             cand exec 'Run COMMAND with a valid access token in its environment'
+            cand serve 'Answer token requests of other processes on a Unix socket or loopback TCP'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -431,6 +432,39 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'amtoken;serve'= {
+            cand --socket 'Listen on this Unix socket [default: amtoken/<profile>.sock in the runtime directory]'
+            cand --listen 'Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)'
+            cand --secret-file 'With --listen: the bearer secret, from this file (0600) instead of a generated one'
+            cand --min-ttl 'Hand out tokens with more than this left (half their life, when they live less than twice this)'
+            cand --color 'When to colour output'
+            cand -p 'Profile: which stored tokens and config-file table to use'
+            cand --profile 'Profile: which stored tokens and config-file table to use'
+            cand --issuer 'Authorization server [default: https://identity.approvalmax.com]'
+            cand --token-url 'Token endpoint [default: {issuer}/connect/token]'
+            cand --authorize-url 'Authorize endpoint [default: {issuer}/connect/authorize]'
+            cand --client-id 'OAuth client id (required for grants)'
+            cand --client-secret-file 'Read the client secret from PATH (`-` = standard input)'
+            cand --client-auth 'How the client authenticates at the token endpoint [default: post]'
+            cand --redirect-uri 'Redirect URI registered for the client'
+            cand --scope 'Space-separated scopes to ask for'
+            cand --store 'Where the refresh token is kept [default: keyring]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]'
+            cand --timeout 'Network timeout for each request, e.g. 30s, 2m [default: 30s]'
+            cand --lock-timeout 'How long to wait for another amtoken holding the profile lock [default: 30s]'
+            cand --refresh-lifetime 'How long a refresh chain lives from the first consent [default: 30d]'
+            cand --vault-addr 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]'
+            cand --vault-mount 'Vault KV version 2 mount [default: secret]'
+            cand --vault-path 'Path of the shared secret in the mount [default: amtoken/<profile>]'
+            cand --api-url 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]'
+            cand --cacert 'Extra CA certificates (PEM) to trust, besides the system store'
+            cand -v 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+            cand --verbose 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'amtoken;completions'= {
             cand --color 'When to colour output'
             cand -p 'Profile: which stored tokens and config-file table to use'
@@ -472,6 +506,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand decode 'Decode a JWT and show its header, claims and expiry'
             cand api 'Call the ApprovalMax API with the profile''s token'
             cand exec 'Run COMMAND with a valid access token in its environment'
+            cand serve 'Answer token requests of other processes on a Unix socket or loopback TCP'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -496,6 +531,8 @@ set edit:completion:arg-completer[amtoken] = {|@words|
         &'amtoken;help;api'= {
         }
         &'amtoken;help;exec'= {
+        }
+        &'amtoken;help;serve'= {
         }
         &'amtoken;help;completions'= {
         }

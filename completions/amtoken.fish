@@ -63,6 +63,7 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "logout" -d 'Forget 
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "serve" -d 'Answer token requests of other processes on a Unix socket or loopback TCP'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l code -d 'The authorization code, or the callback URL that carries it (`-` = standard input)' -r
@@ -436,6 +437,38 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l cacert -d 'Extr
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l socket -d 'Listen on this Unix socket [default: amtoken/<profile>.sock in the runtime directory]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l listen -d 'Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l secret-file -d 'With --listen: the bearer secret, from this file (0600) instead of a generated one' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l min-ttl -d 'Hand out tokens with more than this left (half their life, when they live less than twice this)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -464,16 +497,17 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "serve" -d 'Answer token requests of other processes on a Unix socket or loopback TCP'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
