@@ -124,6 +124,14 @@ pub enum ConfigError {
         value: String,
         why: &'static str,
     },
+    #[error(
+        "--store vault needs a Vault address: set --vault-addr, AMTOKEN_VAULT_ADDR, VAULT_ADDR or BAO_ADDR"
+    )]
+    MissingVaultAddress,
+    #[error(
+        "invalid Vault address {value:?} (--vault-addr, AMTOKEN_VAULT_ADDR, VAULT_ADDR or BAO_ADDR): {why}"
+    )]
+    BadVaultAddress { value: String, why: String },
     #[error("no client id is set")]
     MissingClientId,
     #[error("no redirect URI is set")]
@@ -329,6 +337,19 @@ fn resolve_profile(
             why: bad.why,
         })?;
     let store = merged.store.unwrap_or(Backend::Keyring);
+    // flag > AMTOKEN_VAULT_ADDR (both in the flag) > VAULT_ADDR > BAO_ADDR > the file.
+    let vault_address = flags
+        .vault_addr
+        .clone()
+        .or_else(|| non_empty_env("VAULT_ADDR"))
+        .or_else(|| non_empty_env("BAO_ADDR"))
+        .or(merged.vault_addr)
+        .map(|address| address.trim_end_matches('/').to_string());
+    let vault_address = match (vault_address, store) {
+        (None, Backend::Vault) => return Err(ConfigError::MissingVaultAddress),
+        (Some(address), Backend::Vault) => Some(checked_vault_address(address)?),
+        (address, _) => address,
+    };
     Ok(Settings {
         issuer: merged
             .issuer
@@ -341,14 +362,7 @@ fn resolve_profile(
         scope: merged.scope.unwrap_or_else(|| DEFAULT_SCOPE.into()),
         store,
         vault: VaultLocation {
-            // flag > AMTOKEN_VAULT_ADDR (both in the flag) > VAULT_ADDR > BAO_ADDR > the file.
-            address: flags
-                .vault_addr
-                .clone()
-                .or_else(|| non_empty_env("VAULT_ADDR"))
-                .or_else(|| non_empty_env("BAO_ADDR"))
-                .or(merged.vault_addr)
-                .map(|address| address.trim_end_matches('/').to_string()),
+            address: vault_address,
             mount: vault_segments(
                 "mount",
                 merged.vault_mount.unwrap_or_else(|| "secret".into()),
@@ -379,6 +393,22 @@ fn resolve_profile(
         flags,
         config,
         config_path,
+    })
+}
+
+/// The Vault address, checked with `--store vault`: https, or http to loopback only (the Vault
+/// token goes with every request).
+fn checked_vault_address(address: String) -> Result<String, ConfigError> {
+    let why = match crate::http::check_url(&address) {
+        Ok(_) => return Ok(address),
+        Err(crate::http::HttpError::InsecureUrl { .. }) => {
+            "HTTPS is needed: the Vault token goes with every request, and plain http is for loopback hosts only (127.0.0.1, [::1], localhost)".to_string()
+        }
+        Err(error) => error.to_string(),
+    };
+    Err(ConfigError::BadVaultAddress {
+        value: address,
+        why,
     })
 }
 

@@ -202,7 +202,7 @@ fn vault_failures_have_their_exit_codes() {
     assert_eq!(output.status.code(), Some(6), "{stderr}");
     assert!(stderr.contains("cannot reach vault"), "{stderr}");
 
-    // No address at all: 8, saying which setting is missing.
+    // No address at all: a settings error (3), saying which setting is missing.
     let output = runner
         .command()
         .env_remove("AMTOKEN_VAULT_ADDR")
@@ -210,8 +210,8 @@ fn vault_failures_have_their_exit_codes() {
         .output()
         .unwrap();
     let (_, stderr) = outputs(&output);
-    assert_eq!(output.status.code(), Some(8), "{stderr}");
-    assert!(stderr.contains("no Vault address is set"), "{stderr}");
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("needs a Vault address"), "{stderr}");
 }
 
 /// A Vault token whose policy reads and writes `path` only: no `list` anywhere.

@@ -218,3 +218,41 @@ fn a_vault_path_that_leaves_its_mount_is_refused_before_anything_is_sent() {
     }
     anything.assert_calls(0);
 }
+
+/// A Vault address that is missing or would carry the Vault token in the clear is a settings
+/// error (3) that names the setting, before anything is read or sent.
+#[test]
+fn a_missing_or_plain_http_vault_address_is_a_settings_error() {
+    let sandbox = Sandbox::new();
+    for command in [&["token"][..], &["status"], &["logout"]] {
+        let output = sandbox
+            .amtoken()
+            .env("AMTOKEN_STORE", "vault")
+            .env("VAULT_TOKEN", "hvs.never-sent")
+            .args(command)
+            .output()
+            .unwrap();
+        let stderr = crate::util::failed(&output, 3);
+        assert!(
+            stderr.contains("--store vault needs a Vault address: set --vault-addr"),
+            "{stderr}"
+        );
+
+        let output = sandbox
+            .amtoken()
+            .env("AMTOKEN_STORE", "vault")
+            .env("VAULT_TOKEN", "hvs.never-sent")
+            .env("VAULT_ADDR", "http://vault.example.com:8200")
+            .args(command)
+            .output()
+            .unwrap();
+        let stderr = crate::util::failed(&output, 3);
+        assert!(
+            stderr
+                .contains("invalid Vault address \"http://vault.example.com:8200\" (--vault-addr"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("HTTPS is needed"), "{stderr}");
+        assert!(!stderr.contains("hvs.never-sent"));
+    }
+}
