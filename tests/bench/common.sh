@@ -69,3 +69,20 @@ provider_login() {
   export AMTOKEN_REDIRECT_URI=$redirect AMTOKEN_STORE=file
   "$amtoken" exchange --code "$url" 2>/dev/null
 }
+
+# cached_home DIR: a HOME in DIR whose cache holds the sample token for an hour (client
+# bench-client), so that `amtoken token` takes its hot path; exports HOME and the XDG_* dirs.
+cached_home() {
+  local home=$1 expires
+  mkdir -p "$home/cache/amtoken"
+  chmod 700 "$home/cache/amtoken"
+  expires=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
+  cat >"$home/cache/amtoken/default.json" <<JSON
+{"access_token":"$(cat "$root/tests/fixtures/approvalmax-access-token.jwt")","token_type":"Bearer",
+ "expires_at":"$expires","scope":"https://www.approvalmax.com/scopes/public_api/read",
+ "issuer":"https://identity.approvalmax.com","client_id":"bench-client"}
+JSON
+  chmod 600 "$home/cache/amtoken/default.json"
+  export HOME=$home XDG_CACHE_HOME=$home/cache XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
+  export AMTOKEN_CLIENT_ID=bench-client
+}

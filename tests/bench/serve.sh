@@ -18,21 +18,15 @@ home=$(mktemp -d)
 serve_pids=()
 cleanup() { for pid in "${serve_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$home"; }
 trap cleanup EXIT
-mkdir -p "$home/cache/amtoken" "$home/data/amtoken" "$home/run"
-chmod 700 "$home/cache/amtoken" "$home/data/amtoken" "$home/run"
-expires=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)
-cat >"$home/cache/amtoken/default.json" <<JSON
-{"access_token":"$(cat "$root/tests/fixtures/approvalmax-access-token.jwt")","token_type":"Bearer",
- "expires_at":"$expires","scope":"https://www.approvalmax.com/scopes/public_api/read",
- "issuer":"https://identity.approvalmax.com","client_id":"bench-client"}
-JSON
+cached_home "$home"
+mkdir -p "$home/data/amtoken" "$home/run"
+chmod 700 "$home/data/amtoken" "$home/run"
 cat >"$home/data/amtoken/default.json" <<JSON
 {"refresh_token":"rt-bench","issuer":"https://identity.approvalmax.com","client_id":"bench-client",
  "scope":"s","obtained_at":"2026-11-01T00:00:00Z"}
 JSON
-chmod 600 "$home/cache/amtoken/default.json" "$home/data/amtoken/default.json"
-export HOME=$home XDG_CACHE_HOME=$home/cache XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
-export XDG_RUNTIME_DIR=$home/run AMTOKEN_CLIENT_ID=bench-client AMTOKEN_STORE=file
+chmod 600 "$home/data/amtoken/default.json"
+export XDG_RUNTIME_DIR=$home/run AMTOKEN_STORE=file
 
 "$amtoken" serve 2>"$home/socket.log" &
 serve_pids+=($!)
