@@ -16,7 +16,7 @@ use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, V
 
 pub use crate::oauth::ClientAuthMethod;
 pub use crate::output::TokenFormat;
-pub use crate::store::Backend;
+pub use crate::store::{Backend, VaultAuthMethod, VaultTokenCache};
 
 mod hot_path;
 mod settings;
@@ -462,6 +462,20 @@ command_line_values!(Backend {
     Backend::Keyring => "keyring": "The OS keychain",
     Backend::File => "file": "A 0600 JSON file under $XDG_DATA_HOME/amtoken/",
     Backend::Vault => "vault": "A Vault/OpenBao KV v2 secret shared by a fleet",
+});
+
+// `--vault-auth`
+command_line_values!(VaultAuthMethod {
+    VaultAuthMethod::Token => "token": "VAULT_TOKEN, BAO_TOKEN or ~/.vault-token",
+    VaultAuthMethod::AppRole => "approle": "AppRole: a role id and a secret id",
+    VaultAuthMethod::Jwt => "jwt": "A CI identity token (a file, or GitHub Actions' OIDC request)",
+    VaultAuthMethod::Kubernetes => "kubernetes": "The pod's service-account token",
+});
+
+// `--vault-token-cache`
+command_line_values!(VaultTokenCache {
+    VaultTokenCache::Memory => "memory": "For this run only",
+    VaultTokenCache::File => "file": "A 0600 file in the cache directory, until its TTL",
 });
 
 // `--client-auth`

@@ -17,7 +17,10 @@ use crate::http::TransportOptions;
 use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
 use crate::secret::Secret;
-use crate::store::{Backend, StoreSettings, VaultLocation, VaultSettings};
+use crate::store::{
+    Backend, JwtSource, StoreSettings, VaultAuthMethod, VaultLocation, VaultLogin, VaultSettings,
+    VaultTokenCache,
+};
 
 /// The ApprovalMax production issuer.
 pub const DEFAULT_ISSUER: &str = "https://identity.approvalmax.com";
@@ -58,6 +61,10 @@ pub struct Settings {
     pub api_url: String,
     /// Where `--store vault` keeps the shared secret.
     pub vault: VaultLocation,
+    /// How `--store vault` gets its Vault token (a `Token(None)` for the other stores).
+    pub vault_login: VaultLogin,
+    /// Where a Vault login's token is kept.
+    pub vault_token_cache: VaultTokenCache,
     /// The total time one request may take.
     pub timeout: Duration,
     /// How long to wait for the profile lock.
@@ -132,6 +139,8 @@ pub enum ConfigError {
         "invalid Vault address {value:?} (--vault-addr, AMTOKEN_VAULT_ADDR, VAULT_ADDR or BAO_ADDR): {why}"
     )]
     BadVaultAddress { value: String, why: String },
+    #[error("--vault-auth {method} {why}")]
+    VaultLogin { method: &'static str, why: String },
     #[error("no client id is set")]
     MissingClientId,
     #[error("no redirect URI is set")]
@@ -250,8 +259,13 @@ impl Settings {
                     cacert: self.cacert.clone().or_else(|| self.vault.cacert.clone()),
                     ..self.vault.clone()
                 },
-                // Read only for Vault: no file read on the other stores' hot path.
-                token: (self.store == Backend::Vault).then(vault_token).flatten(),
+                login: self.vault_login.clone(),
+                token_cache: (self.vault_token_cache == VaultTokenCache::File
+                    && !matches!(self.vault_login, VaultLogin::Token(_)))
+                .then(|| {
+                    self.paths
+                        .vault_token_file(&vault_login_key(&self.vault, &self.vault_login))
+                }),
                 timeout: self.timeout,
                 verbose: self.verbose,
             },
@@ -343,8 +357,13 @@ fn resolve_profile(
         .clone()
         .or_else(|| non_empty_env("VAULT_ADDR"))
         .or_else(|| non_empty_env("BAO_ADDR"))
-        .or(merged.vault_addr)
+        .or(merged.vault_addr.clone())
         .map(|address| address.trim_end_matches('/').to_string());
+    let vault_login = match store {
+        // Read only for Vault: no file read on the other stores' hot path.
+        Backend::Vault => vault_login(&merged)?,
+        _ => VaultLogin::Token(None),
+    };
     let vault_address = match (vault_address, store) {
         (None, Backend::Vault) => return Err(ConfigError::MissingVaultAddress),
         (Some(address), Backend::Vault) => Some(checked_vault_address(address)?),
@@ -380,6 +399,8 @@ fn resolve_profile(
                 .or_else(|| non_empty_env("BAO_CACERT"))
                 .map(PathBuf::from),
         },
+        vault_login,
+        vault_token_cache: merged.vault_token_cache.unwrap_or(VaultTokenCache::Memory),
         api_url: merged.api_url.unwrap_or_else(|| DEFAULT_API_URL.into()),
         timeout: merged.timeout.unwrap_or(DEFAULT_TIMEOUT),
         lock_timeout: merged.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT),
@@ -394,6 +415,128 @@ fn resolve_profile(
         config,
         config_path,
     })
+}
+
+/// Where the Kubernetes service-account token is, unless --vault-jwt-file says otherwise.
+const KUBERNETES_TOKEN_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/// How `--store vault` gets its Vault token: every credential the method needs, or exit 3
+/// naming the one missing, before anything is sent.
+fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
+    let method = merged.vault_auth.unwrap_or(VaultAuthMethod::Token);
+    let missing = |what: &str| ConfigError::VaultLogin {
+        method: method.name(),
+        why: format!("needs {what}"),
+    };
+    let mount = || {
+        vault_segments(
+            "auth mount",
+            merged
+                .vault_auth_mount
+                .clone()
+                .unwrap_or_else(|| method.name().into()),
+            Backend::Vault,
+        )
+    };
+    let role = || {
+        merged
+            .vault_role
+            .clone()
+            .filter(|role| !role.is_empty())
+            .ok_or_else(|| missing("a role: set --vault-role or AMTOKEN_VAULT_ROLE"))
+    };
+    Ok(match method {
+        VaultAuthMethod::Token => VaultLogin::Token(vault_token()),
+        VaultAuthMethod::AppRole => {
+            let role_id = merged
+                .vault_role_id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .ok_or_else(|| {
+                    missing("a role id: set --vault-role-id or AMTOKEN_VAULT_ROLE_ID")
+                })?;
+            let secret_id = match &merged.vault_secret_id_file {
+                Some(path) => {
+                    let text =
+                        std::fs::read_to_string(path).map_err(|cause| ConfigError::VaultLogin {
+                            method: method.name(),
+                            why: format!(
+                                "cannot read --vault-secret-id-file {}: {cause}",
+                                path.display()
+                            ),
+                        })?;
+                    Some(text.trim().to_string())
+                }
+                None => non_empty_env("AMTOKEN_VAULT_SECRET_ID"),
+            }
+            .filter(|secret| !secret.is_empty())
+            .ok_or_else(|| {
+                missing("a secret id: set AMTOKEN_VAULT_SECRET_ID or --vault-secret-id-file")
+            })?;
+            VaultLogin::AppRole {
+                mount: mount()?,
+                role_id,
+                secret_id: Secret::new(secret_id),
+            }
+        }
+        VaultAuthMethod::Jwt => {
+            let source = match (&merged.vault_jwt_file, github_actions_request(merged)) {
+                (Some(path), _) => JwtSource::File(path.clone()),
+                (None, Some(source)) => source,
+                (None, None) => {
+                    return Err(missing(
+                        "an identity token: set --vault-jwt-file, or run in a GitHub Actions job with `permissions: id-token: write`",
+                    ));
+                }
+            };
+            VaultLogin::Jwt {
+                method,
+                mount: mount()?,
+                role: role()?,
+                source,
+            }
+        }
+        VaultAuthMethod::Kubernetes => VaultLogin::Jwt {
+            method,
+            mount: mount()?,
+            role: role()?,
+            source: JwtSource::File(
+                merged
+                    .vault_jwt_file
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(KUBERNETES_TOKEN_FILE)),
+            ),
+        },
+    })
+}
+
+/// GitHub Actions' OIDC request, when the job may make one.
+fn github_actions_request(merged: &GlobalArgs) -> Option<JwtSource> {
+    Some(JwtSource::GitHubActions {
+        request_url: non_empty_env("ACTIONS_ID_TOKEN_REQUEST_URL")?,
+        request_token: Secret::new(non_empty_env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")?),
+        audience: merged.vault_jwt_audience.clone(),
+    })
+}
+
+/// What names one login's cached token: the server, the namespace, the method, its mount and
+/// who logs in (never a secret).
+fn vault_login_key(location: &VaultLocation, login: &VaultLogin) -> String {
+    let who = match login {
+        VaultLogin::Token(_) => String::new(),
+        VaultLogin::AppRole { mount, role_id, .. } => format!("approle {mount} {role_id}"),
+        VaultLogin::Jwt {
+            method,
+            mount,
+            role,
+            ..
+        } => format!("{} {mount} {role}", method.name()),
+    };
+    format!(
+        "{} {} {who}",
+        location.address.as_deref().unwrap_or_default(),
+        location.namespace.as_deref().unwrap_or_default()
+    )
 }
 
 /// The Vault address, checked with `--store vault`: https, or http to loopback only (the Vault

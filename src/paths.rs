@@ -138,6 +138,14 @@ impl Paths {
         self.runtime_dir.join(format!("{profile}.serve-secret"))
     }
 
+    /// The cached Vault token of one login (`--vault-token-cache file`), named by a hash of
+    /// what identifies the login.
+    pub fn vault_token_file(&self, login: &str) -> PathBuf {
+        self.cache_dir
+            .join("vault-token")
+            .join(format!("{}.json", short_hash(login)))
+    }
+
     /// The directory of the cache files, for listing profiles.
     pub fn cache_dir(&self) -> &Path {
         &self.cache_dir

@@ -20,7 +20,10 @@ use clap::builder::{
 };
 use serde::Deserialize;
 
-use super::{Backend, ClientAuthMethod, ColorChoice, parse_duration, parse_lifetime};
+use super::{
+    Backend, ClientAuthMethod, ColorChoice, VaultAuthMethod, VaultTokenCache, parse_duration,
+    parse_lifetime,
+};
 
 /// A flag as the quick parse needs to know it.
 #[derive(Debug)]
@@ -414,6 +417,89 @@ global_settings! {
         env: "AMTOKEN_VAULT_PATH",
         value_name: "PATH",
         parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// How to log in to Vault, for --store vault [default: token]
+    ///
+    /// `token`: VAULT_TOKEN, BAO_TOKEN or ~/.vault-token. `approle`: --vault-role-id and the
+    /// secret id from AMTOKEN_VAULT_SECRET_ID or --vault-secret-id-file. `jwt`: a CI identity
+    /// token from --vault-jwt-file, else the GitHub Actions OIDC request, as --vault-role.
+    /// `kubernetes`: the service-account token, as --vault-role.
+    vault_auth: Option<VaultAuthMethod> {
+        long: "vault-auth",
+        env: "AMTOKEN_VAULT_AUTH",
+        value_name: "METHOD",
+        parser: EnumValueParser::<VaultAuthMethod>::new(),
+        file: yes,
+    }
+
+    /// Mount of the Vault auth method [default: approle, jwt or kubernetes]
+    vault_auth_mount: Option<String> {
+        long: "vault-auth-mount",
+        env: "AMTOKEN_VAULT_AUTH_MOUNT",
+        value_name: "MOUNT",
+        parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// Vault role to log in as, for --vault-auth jwt and kubernetes
+    vault_role: Option<String> {
+        long: "vault-role",
+        env: "AMTOKEN_VAULT_ROLE",
+        value_name: "ROLE",
+        parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// AppRole role id, for --vault-auth approle
+    vault_role_id: Option<String> {
+        long: "vault-role-id",
+        env: "AMTOKEN_VAULT_ROLE_ID",
+        value_name: "ID",
+        parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag's value)
+    vault_secret_id_file: Option<PathBuf> {
+        long: "vault-secret-id-file",
+        env: "AMTOKEN_VAULT_SECRET_ID_FILE",
+        value_name: "PATH",
+        parser: PathBufValueParser::new(),
+        file: yes,
+    }
+
+    /// The identity token for --vault-auth jwt or kubernetes, read from PATH at each login
+    ///
+    /// [default: for kubernetes /var/run/secrets/kubernetes.io/serviceaccount/token; for jwt
+    /// the GitHub Actions OIDC request (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN)]
+    vault_jwt_file: Option<PathBuf> {
+        long: "vault-jwt-file",
+        env: "AMTOKEN_VAULT_JWT_FILE",
+        value_name: "PATH",
+        parser: PathBufValueParser::new(),
+        file: yes,
+    }
+
+    /// Audience to ask GitHub Actions' OIDC request for, for --vault-auth jwt
+    vault_jwt_audience: Option<String> {
+        long: "vault-jwt-audience",
+        env: "AMTOKEN_VAULT_JWT_AUDIENCE",
+        value_name: "AUDIENCE",
+        parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// Where a Vault login's token is kept [default: memory]
+    ///
+    /// `memory`: for this run only. `file`: 0600 under $XDG_CACHE_HOME/amtoken/vault-token/
+    /// until its TTL, renewed when renewable, so that a loop of runs logs in once.
+    vault_token_cache: Option<VaultTokenCache> {
+        long: "vault-token-cache",
+        env: "AMTOKEN_VAULT_TOKEN_CACHE",
+        value_name: "WHERE",
+        parser: EnumValueParser::<VaultTokenCache>::new(),
         file: yes,
     }
 

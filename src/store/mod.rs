@@ -247,10 +247,75 @@ pub struct StoreSettings {
 pub struct VaultSettings {
     /// Where the secret is (its `cacert`: `--cacert`, else `VAULT_CACERT`).
     pub location: VaultLocation,
-    /// Never printed, never logged.
-    pub token: Option<Secret>,
+    /// How to get a Vault token.
+    pub login: VaultLogin,
+    /// With `--vault-token-cache file`: the 0600 file that keeps a login's token until its TTL.
+    pub token_cache: Option<PathBuf>,
     pub timeout: Duration,
     pub verbose: bool,
+}
+
+/// How amtoken logs in to Vault (`--vault-auth`; its words are in `cli`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultAuthMethod {
+    Token,
+    AppRole,
+    Jwt,
+    Kubernetes,
+}
+
+impl VaultAuthMethod {
+    /// The auth method's default mount, and its name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            VaultAuthMethod::Token => "token",
+            VaultAuthMethod::AppRole => "approle",
+            VaultAuthMethod::Jwt => "jwt",
+            VaultAuthMethod::Kubernetes => "kubernetes",
+        }
+    }
+}
+
+/// Where the Vault token of a login is kept (`--vault-token-cache`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultTokenCache {
+    /// In memory, for this run only.
+    Memory,
+    /// In a 0600 file of the cache directory until its TTL.
+    File,
+}
+
+/// What getting a Vault token takes. Secrets in it are never printed, never logged.
+#[derive(Debug, Clone)]
+pub enum VaultLogin {
+    /// A token given (`VAULT_TOKEN`, `BAO_TOKEN`, `~/.vault-token`), or none.
+    Token(Option<Secret>),
+    /// `auth/{mount}/login` with a role id and a secret id.
+    AppRole {
+        mount: String,
+        role_id: String,
+        secret_id: Secret,
+    },
+    /// `auth/{mount}/login` with a role and a JWT (`jwt`: a CI identity token; `kubernetes`:
+    /// the service-account token).
+    Jwt {
+        method: VaultAuthMethod,
+        mount: String,
+        role: String,
+        source: JwtSource,
+    },
+}
+
+/// Where the JWT of a `jwt` or `kubernetes` login comes from, read when logging in.
+#[derive(Debug, Clone)]
+pub enum JwtSource {
+    File(PathBuf),
+    /// The GitHub Actions OIDC request (`ACTIONS_ID_TOKEN_REQUEST_URL` and `_TOKEN`).
+    GitHubActions {
+        request_url: String,
+        request_token: Secret,
+        audience: Option<String>,
+    },
 }
 
 /// Where a fleet's shared secret lives (`--store vault`).

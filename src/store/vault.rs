@@ -3,7 +3,7 @@
 //! (`options.cas`) on the version just read. The Vault token goes in `X-Vault-Token` only: never
 //! printed, never logged.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -15,6 +15,9 @@ use super::{
 };
 use crate::files::FileError;
 use crate::http::{self, Method, Reply, Request, StatusCode, Transport, TransportOptions, header};
+use crate::secret::Secret;
+
+mod login;
 
 /// Largest answer read from Vault.
 const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
@@ -24,6 +27,8 @@ pub struct VaultStore {
     settings: VaultSettings,
     lock_file: PathBuf,
     transport: OnceCell<Transport>,
+    /// The Vault token in use, once known, and where it came from.
+    token: RefCell<Option<(Secret, login::Origin)>>,
 }
 
 impl VaultStore {
@@ -32,6 +37,7 @@ impl VaultStore {
             settings,
             lock_file,
             transport: OnceCell::new(),
+            token: RefCell::new(None),
         }
     }
 
@@ -102,29 +108,49 @@ impl VaultStore {
         }
     }
 
-    /// Sends a request with the Vault token (and namespace); the answer whatever its status.
+    /// Sends a request with the Vault token (and namespace); the answer whatever its status
+    /// but a refusal. A token from the cache file that Vault refuses (it expired, or was
+    /// revoked) costs one new login and one more try.
     fn send(
         &self,
         method: Method,
         url: url::Url,
         body: Option<Value>,
     ) -> Result<Reply, StoreError> {
-        let token = self.settings.token.as_ref().ok_or_else(|| StoreError::Refused {
-            location: self.location(),
-            why: "no Vault token: set VAULT_TOKEN (or BAO_TOKEN), or log in so that ~/.vault-token exists".into(),
-        })?;
+        let (token, origin) = self.token()?;
+        let reply = self.send_as(method.clone(), url.clone(), body.clone(), Some(&token))?;
+        if is_refusal(&reply) && origin == login::Origin::Cached {
+            self.forget_token();
+            let (token, _) = self.token()?;
+            let reply = self.send_as(method, url, body, Some(&token))?;
+            return self.accepted(reply);
+        }
+        self.accepted(reply)
+    }
+
+    /// Sends a request (with `token`, when given, and the namespace); any answer but a 5xx.
+    fn send_as(
+        &self,
+        method: Method,
+        url: url::Url,
+        body: Option<Value>,
+        token: Option<&Secret>,
+    ) -> Result<Reply, StoreError> {
         let refused = |error: http::HttpError| StoreError::Refused {
             location: self.location(),
             why: error.to_string(),
         };
         let mut request = Request::new(method, url, MAX_ANSWER_BYTES)
-            .secret_header(
-                header::HeaderName::from_static("x-vault-token"),
-                token.expose(),
-            )
-            .map_err(refused)?
             .header(header::HeaderName::from_static("x-vault-request"), "true")
             .map_err(refused)?;
+        if let Some(token) = token {
+            request = request
+                .secret_header(
+                    header::HeaderName::from_static("x-vault-token"),
+                    token.expose(),
+                )
+                .map_err(refused)?;
+        }
         if let Some(namespace) = &self.settings.location.namespace {
             request = request
                 .header(
@@ -156,11 +182,16 @@ impl VaultStore {
                 ),
             });
         }
-        if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED {
+        Ok(reply)
+    }
+
+    /// The reply, unless Vault refused the token or the path.
+    fn accepted(&self, reply: Reply) -> Result<Reply, StoreError> {
+        if is_refusal(&reply) {
             return Err(StoreError::Refused {
                 location: self.location(),
                 why: format!(
-                    "Vault refused the token or the path (HTTP {}: {})",
+                    "Vault refused the token or the path (HTTP {}: {}); the token's policy must allow this profile's paths",
                     reply.status.as_u16(),
                     vault_errors(&reply)
                 ),
@@ -179,6 +210,10 @@ impl VaultStore {
             ),
         }
     }
+}
+
+fn is_refusal(reply: &Reply) -> bool {
+    reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED
 }
 
 /// Vault's `{"errors": [...]}`, joined; never a token (Vault does not echo it).
@@ -392,8 +427,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::secret::Secret;
-    use crate::store::VaultLocation;
+    use crate::store::{VaultLocation, VaultLogin};
 
     /// The OpenBao dev server of tests/services.sh.
     fn store(path: &str) -> VaultStore {
@@ -405,9 +439,12 @@ mod tests {
                 namespace: None,
                 cacert: None,
             },
-            token: std::env::var("AMTOKEN_TEST_VAULT_TOKEN")
-                .ok()
-                .map(Secret::new),
+            login: VaultLogin::Token(
+                std::env::var("AMTOKEN_TEST_VAULT_TOKEN")
+                    .ok()
+                    .map(Secret::new),
+            ),
+            token_cache: None,
             timeout: Duration::from_secs(10),
             verbose: false,
         };

@@ -16,16 +16,16 @@ use crate::util::{Sandbox, outputs};
 
 const IGNORE: &str = "needs OpenBao and the test provider: run `bash tests/run`";
 
-fn vault_addr() -> String {
+pub fn vault_addr() -> String {
     std::env::var("AMTOKEN_TEST_VAULT_ADDR").expect("run with `bash tests/run`")
 }
 
-fn vault_token() -> String {
+pub fn vault_token() -> String {
     std::env::var("AMTOKEN_TEST_VAULT_TOKEN").expect("run with `bash tests/run`")
 }
 
 /// A fresh Vault path for one test.
-fn unique_path(name: &str) -> String {
+pub fn unique_path(name: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -34,14 +34,14 @@ fn unique_path(name: &str) -> String {
 }
 
 /// One machine of the fleet: its own home, the shared Vault path.
-struct Runner {
-    sandbox: Sandbox,
+pub struct Runner {
+    pub sandbox: Sandbox,
     client: &'static str,
     path: String,
 }
 
 impl Runner {
-    fn new(client: &'static str, path: &str) -> Self {
+    pub fn new(client: &'static str, path: &str) -> Self {
         Runner {
             sandbox: Sandbox::new(),
             client,
@@ -49,7 +49,7 @@ impl Runner {
         }
     }
 
-    fn command(&self) -> std::process::Command {
+    pub fn command(&self) -> std::process::Command {
         let mut command = self.sandbox.std_amtoken();
         command
             .env("AMTOKEN_ISSUER", provider::issuer())
@@ -70,7 +70,7 @@ impl Runner {
     }
 
     /// `exchange` of a fresh code into the shared secret.
-    fn login(&self) {
+    pub fn login(&self) {
         let callback = provider::authorize(self.client, "s", &[]);
         let output = self.run(&["exchange", "--code", &callback]);
         assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
@@ -216,6 +216,23 @@ fn vault_failures_have_their_exit_codes() {
 
 /// A Vault token whose policy reads and writes `path` only: no `list` anywhere.
 fn token_for_one_path(path: &str) -> String {
+    let name = policy_for_one_path(path);
+    let created: serde_json::Value = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/auth/token/create", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&serde_json::json!({ "policies": [name], "ttl": "10m" }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    created["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A policy that reads and writes `path` only (no `list` anywhere); its name.
+pub fn policy_for_one_path(path: &str) -> String {
     let client = reqwest::blocking::Client::new();
     let policy = format!(
         "path \"secret/data/{path}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\n\
@@ -233,18 +250,7 @@ fn token_for_one_path(path: &str) -> String {
         "{}",
         response.text().unwrap()
     );
-    let created: serde_json::Value = client
-        .post(format!("{}/v1/auth/token/create", vault_addr()))
-        .header("X-Vault-Token", vault_token())
-        .json(&serde_json::json!({ "policies": [name], "ttl": "10m" }))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    created["auth"]["client_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    name
 }
 
 #[test]

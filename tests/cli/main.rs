@@ -29,4 +29,5 @@ mod status;
 mod tls;
 mod token;
 mod util;
+mod vault_login;
 mod verify;

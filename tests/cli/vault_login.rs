@@ -1,0 +1,274 @@
+//! Issue 16: runners that log in to Vault themselves (the OpenBao dev server of
+//! tests/services.sh): AppRole, and JWT with the test provider's tokens as CI identity tokens
+//! (from a file, and through a stand-in of GitHub Actions' OIDC request). Each test enables its
+//! auth method at a mount of its own.
+
+use std::process::Output;
+
+use crate::fleet::{Runner, policy_for_one_path, unique_path, vault_addr, vault_token};
+use crate::provider;
+use crate::util::outputs;
+
+const CLIENT: &str = "amtoken-vault";
+const AUDIENCE: &str = "https://public-api.approvalmax.com";
+
+/// A call of the Vault API with the root token; its answer.
+fn vault(method: reqwest::Method, path: &str, body: serde_json::Value) -> serde_json::Value {
+    let response = reqwest::blocking::Client::new()
+        .request(method, format!("{}/v1/{path}", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&body)
+        .send()
+        .unwrap();
+    let status = response.status();
+    let text = response.text().unwrap();
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+/// Enables `kind` at a fresh mount; its name.
+fn enable(kind: &str, path: &str) -> String {
+    let mount = format!("{kind}-{}", path.rsplit('-').next().unwrap());
+    vault(
+        reqwest::Method::POST,
+        &format!("sys/auth/{mount}"),
+        serde_json::json!({ "type": kind }),
+    );
+    mount
+}
+
+/// A runner whose secret holds a login (written with the root token), and that then has no
+/// Vault token of its own.
+fn logged_in_runner(path: &str) -> Runner {
+    let runner = Runner::new(CLIENT, path);
+    runner.login();
+    runner
+}
+
+/// `amtoken token` as the runner, with no Vault token but what `env` lets it log in for, and
+/// no local access-token cache: every run reads the shared secret.
+fn run_without_token(runner: &Runner, env: &[(&str, String)]) -> Output {
+    let _ = std::fs::remove_file(runner.sandbox.cache_file("default"));
+    let mut command = runner.command();
+    command.env_remove("VAULT_TOKEN");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.args(["token", "--min-ttl", "0s"]).output().unwrap()
+}
+
+fn ok(output: &Output) -> String {
+    let (stdout, stderr) = outputs(output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    stdout.trim().to_string()
+}
+
+fn refused(output: &Output, case: &str) -> String {
+    let (stdout, stderr) = outputs(output);
+    assert_eq!(output.status.code(), Some(8), "{case}: {stdout} {stderr}");
+    stderr
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn an_approle_runner_logs_in_itself_and_caches_its_vault_token_when_asked() {
+    let path = unique_path("approle");
+    let runner = logged_in_runner(&path);
+    let policy = policy_for_one_path(&path);
+    let mount = enable("approle", &path);
+    vault(
+        reqwest::Method::POST,
+        &format!("auth/{mount}/role/runner"),
+        serde_json::json!({ "token_policies": [policy], "token_ttl": "10m", "secret_id_num_uses": 2 }),
+    );
+    let role_id = vault(
+        reqwest::Method::GET,
+        &format!("auth/{mount}/role/runner/role-id"),
+        serde_json::Value::Null,
+    )["data"]["role_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new_secret_id = || {
+        vault(
+            reqwest::Method::POST,
+            &format!("auth/{mount}/role/runner/secret-id"),
+            serde_json::json!({}),
+        )["data"]["secret_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let approle = |secret_id: &str| {
+        vec![
+            ("AMTOKEN_VAULT_AUTH", "approle".to_string()),
+            ("AMTOKEN_VAULT_AUTH_MOUNT", mount.clone()),
+            ("AMTOKEN_VAULT_ROLE_ID", role_id.clone()),
+            ("AMTOKEN_VAULT_SECRET_ID", secret_id.to_string()),
+        ]
+    };
+
+    // A secret id in the environment.
+    let secret_id = new_secret_id();
+    let token = ok(&run_without_token(&runner, &approle(&secret_id)));
+    assert!(token.starts_with("eyJ"), "{token}");
+
+    // A secret id from a file; a wrong one is refused with Vault's reason.
+    let file = runner.sandbox.path("secret-id");
+    crate::util::write_private(&file, &format!("{}\n", new_secret_id()));
+    let mut from_file = approle("");
+    from_file.retain(|(name, _)| *name != "AMTOKEN_VAULT_SECRET_ID");
+    from_file.push(("AMTOKEN_VAULT_SECRET_ID_FILE", file.display().to_string()));
+    assert_eq!(ok(&run_without_token(&runner, &from_file)), token);
+    let output = run_without_token(&runner, &approle("not-the-secret-id"));
+    let stderr = refused(&output, "a wrong secret id");
+    assert!(
+        stderr.contains(&format!(
+            "Vault refused the approle login at auth/{mount}/login (HTTP "
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("not-the-secret-id"), "{stderr}");
+
+    // With the file cache a secret id good for two logins serves any number of runs: the
+    // first logs in, the next ones use the cached token; a cached token Vault no longer
+    // takes (revoked here) costs one new login, and the runs go on.
+    let mut cached = approle(&new_secret_id());
+    cached.push(("AMTOKEN_VAULT_TOKEN_CACHE", "file".to_string()));
+    for _ in 0..3 {
+        assert_eq!(ok(&run_without_token(&runner, &cached)), token);
+    }
+    let cache_dir = runner.sandbox.path("cache/amtoken/vault-token");
+    let entries: Vec<_> = std::fs::read_dir(&cache_dir).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+    let cache_file = entries[0].as_ref().unwrap().path();
+    assert_eq!(crate::util::mode(&cache_file), 0o600);
+    let cached_token = crate::util::read_json(&cache_file)["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    vault(
+        reqwest::Method::POST,
+        "auth/token/revoke",
+        serde_json::json!({ "token": cached_token }),
+    );
+    for _ in 0..2 {
+        assert_eq!(ok(&run_without_token(&runner, &cached)), token);
+    }
+    // Both uses of the secret id are spent: once the cache goes, the login is refused.
+    std::fs::remove_file(&cache_file).unwrap();
+    let stderr = refused(&run_without_token(&runner, &cached), "a spent secret id");
+    assert!(stderr.contains("approle login"), "{stderr}");
+}
+
+/// The provider's access token for `client` (aud: the API), as a CI identity token.
+fn identity_token(client: &str) -> String {
+    let sandbox = provider::logged_in(client);
+    let output = provider::amtoken(&sandbox, client)
+        .args(["token"])
+        .output()
+        .unwrap();
+    ok(&output)
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_jwt_runner_logs_in_with_a_ci_identity_token_and_a_wrong_or_expired_one_is_refused() {
+    let path = unique_path("jwt");
+    let runner = logged_in_runner(&path);
+    let policy = policy_for_one_path(&path);
+    let mount = enable("jwt", &path);
+    let issuer = provider::issuer();
+    vault(
+        reqwest::Method::POST,
+        &format!("auth/{mount}/config"),
+        serde_json::json!({
+            "jwks_url": format!("{issuer}/.well-known/openid-configuration/jwks"),
+            "bound_issuer": issuer,
+        }),
+    );
+    for (role, audience) in [("ci", AUDIENCE), ("elsewhere", "https://other.example")] {
+        vault(
+            reqwest::Method::POST,
+            &format!("auth/{mount}/role/{role}"),
+            serde_json::json!({
+                "role_type": "jwt",
+                "bound_audiences": [audience],
+                "user_claim": "sub",
+                "token_policies": [policy],
+                "token_ttl": "10m",
+                "expiration_leeway": -1,
+                "clock_skew_leeway": -1,
+            }),
+        );
+    }
+    let jwt_file = runner.sandbox.path("identity.jwt");
+    crate::util::write_private(&jwt_file, &identity_token("amtoken-post"));
+    let jwt_file = jwt_file.display().to_string();
+    let jwt = |role: &str| {
+        vec![
+            ("AMTOKEN_VAULT_AUTH", "jwt"),
+            ("AMTOKEN_VAULT_AUTH_MOUNT", mount.as_str()),
+            ("AMTOKEN_VAULT_ROLE", role),
+            ("AMTOKEN_VAULT_JWT_FILE", jwt_file.as_str()),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name, value.to_string()))
+        .collect::<Vec<_>>()
+    };
+    let run = |pairs: Vec<(&'static str, String)>| run_without_token(&runner, &pairs);
+    let token = ok(&run(jwt("ci")));
+    assert!(token.starts_with("eyJ"));
+
+    // A token for another audience than the role's.
+    let stderr = refused(&run(jwt("elsewhere")), "another audience");
+    assert!(
+        stderr.contains(&format!(
+            "Vault refused the jwt login at auth/{mount}/login"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("aud"), "{stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|line| line.starts_with("amtoken: error:"))
+            .count(),
+        1
+    );
+
+    // An expired one: the provider's tokens for amtoken-fleet live 2 seconds.
+    crate::util::write_private(
+        std::path::Path::new(&jwt_file),
+        &identity_token("amtoken-fleet"),
+    );
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let stderr = refused(&run(jwt("ci")), "an expired token");
+    assert!(stderr.contains("expired"), "{stderr}");
+
+    // GitHub Actions: the token comes from the job's OIDC request, for the audience asked.
+    let actions = httpmock::MockServer::start();
+    let identity = identity_token("amtoken-post");
+    let request = actions.mock(|when, then| {
+        when.method("GET")
+            .path("/token")
+            .query_param("api-version", "2.0")
+            .query_param("audience", AUDIENCE)
+            .header("authorization", "Bearer actions-request-token");
+        then.status(200)
+            .json_body(serde_json::json!({ "count": 1, "value": identity }));
+    });
+    let mut github = jwt("ci");
+    github.retain(|(name, _)| *name != "AMTOKEN_VAULT_JWT_FILE");
+    github.push((
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+        format!("{}/token?api-version=2.0", actions.base_url()),
+    ));
+    github.push((
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "actions-request-token".into(),
+    ));
+    github.push(("AMTOKEN_VAULT_JWT_AUDIENCE", AUDIENCE.into()));
+    assert_eq!(ok(&run(github)), token);
+    request.assert_calls(1);
+}
