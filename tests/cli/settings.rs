@@ -256,3 +256,100 @@ fn a_missing_or_plain_http_vault_address_is_a_settings_error() {
         assert!(!stderr.contains("hvs.never-sent"));
     }
 }
+
+/// A Vault login method without what it needs is a settings error (3) that names the setting,
+/// before anything is sent; the secret id is never taken from the config file.
+#[test]
+fn a_vault_login_without_its_credentials_is_a_settings_error() {
+    let vault = httpmock::MockServer::start();
+    let anything = vault.mock(|when, then| {
+        when.any_request();
+        then.status(200).body("{}");
+    });
+    let sandbox = Sandbox::new();
+    for (env, expected) in [
+        (
+            &[("AMTOKEN_VAULT_AUTH", "approle")][..],
+            "--vault-auth approle needs a role id",
+        ),
+        (
+            &[
+                ("AMTOKEN_VAULT_AUTH", "approle"),
+                ("AMTOKEN_VAULT_ROLE_ID", "r"),
+            ],
+            "--vault-auth approle needs a secret id",
+        ),
+        (
+            &[("AMTOKEN_VAULT_AUTH", "jwt"), ("AMTOKEN_VAULT_ROLE", "ci")],
+            "--vault-auth jwt needs an identity token",
+        ),
+        (
+            &[("AMTOKEN_VAULT_AUTH", "kubernetes")],
+            "--vault-auth kubernetes needs a role",
+        ),
+    ] {
+        let output = sandbox
+            .amtoken()
+            .env("AMTOKEN_STORE", "vault")
+            .env("AMTOKEN_VAULT_ADDR", vault.base_url())
+            .envs(env.iter().copied())
+            .arg("token")
+            .output()
+            .unwrap();
+        let stderr = crate::util::failed(&output, 3);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let config = config(&sandbox, "[profiles.default]\nvault_secret_id = \"s\"\n");
+    let output = sandbox
+        .amtoken()
+        .env("AMTOKEN_STORE", "vault")
+        .env("AMTOKEN_VAULT_ADDR", vault.base_url())
+        .arg("--config")
+        .arg(&config)
+        .arg("token")
+        .output()
+        .unwrap();
+    let stderr = crate::util::failed(&output, 3);
+    assert!(stderr.contains("vault_secret_id"), "{stderr}");
+    anything.assert_calls(0);
+}
+
+/// `--vault-auth kubernetes` logs in with the service-account token at
+/// `auth/{mount}/login`, then reads the secret with the token that login returned.
+#[test]
+fn a_kubernetes_login_sends_the_service_account_token_and_uses_the_token_it_gets() {
+    let vault = httpmock::MockServer::start();
+    let login = vault.mock(|when, then| {
+        when.method("POST")
+            .path("/v1/auth/k8s-prod/login")
+            .json_body(serde_json::json!({ "role": "amtoken", "jwt": "sa-token-from-the-pod" }));
+        then.status(200).json_body(serde_json::json!({
+            "auth": { "client_token": "s.from-login", "lease_duration": 600, "renewable": true }
+        }));
+    });
+    let read = vault.mock(|when, then| {
+        when.method("GET")
+            .path("/v1/secret/data/amtoken/default")
+            .header("x-vault-token", "s.from-login");
+        then.status(404)
+            .json_body(serde_json::json!({ "errors": [] }));
+    });
+    let sandbox = Sandbox::new();
+    let token_file = sandbox.path("sa-token");
+    crate::util::write_private(&token_file, "sa-token-from-the-pod\n");
+    let output = sandbox
+        .amtoken()
+        .env("AMTOKEN_STORE", "vault")
+        .env("AMTOKEN_VAULT_ADDR", vault.base_url())
+        .env("AMTOKEN_VAULT_AUTH", "kubernetes")
+        .env("AMTOKEN_VAULT_AUTH_MOUNT", "k8s-prod")
+        .env("AMTOKEN_VAULT_ROLE", "amtoken")
+        .env("AMTOKEN_VAULT_JWT_FILE", &token_file)
+        .arg("token")
+        .output()
+        .unwrap();
+    let stderr = crate::util::failed(&output, 4);
+    assert!(!stderr.contains("sa-token-from-the-pod") && !stderr.contains("s.from-login"));
+    login.assert_calls(1);
+    read.assert_calls(1);
+}
