@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= refresh-lifetime= vault-addr= vault-mount= vault-path= api-url= cacert= h/help V/version
+    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= refresh-lifetime= vault-addr= vault-mount= vault-path= vault-access-path= fleet-role= vault-auth= vault-auth-mount= vault-role= vault-role-id= vault-secret-id-file= vault-jwt-file= vault-jwt-audience= vault-token-cache= api-url= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -47,6 +47,21 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -l refresh-lifetime -d 'Ho
 complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_needs_command" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -97,6 +112,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l refresh-lif
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -131,6 +161,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l refresh-life
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l force -d 'Refresh even when the cached access token is still fresh'
@@ -166,6 +211,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l refresh-lifeti
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -200,6 +260,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l refresh-lifet
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -229,6 +304,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l refresh-lifet
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l json -d 'Print one JSON object for scripts'
@@ -266,6 +356,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l refresh-lifeti
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-pkce -d 'Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]'
@@ -297,6 +402,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l refres
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l no-pkce -d 'Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]'
@@ -327,6 +447,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l refresh-lifet
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l revoke -d 'Revoke the refresh token at the server first (RFC 7009)'
@@ -360,6 +495,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l refresh-lifet
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l json -d 'Print one JSON object for scripts'
@@ -400,6 +550,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l refresh-lifetime
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s i -l include -d 'Print the status line and the response headers before the body'
@@ -432,6 +597,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l refresh-lifetim
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -464,6 +644,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l refresh-lifeti
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
@@ -492,6 +687,21 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l refresh-
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'

@@ -16,7 +16,7 @@ use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, V
 
 pub use crate::oauth::ClientAuthMethod;
 pub use crate::output::TokenFormat;
-pub use crate::store::{Backend, VaultAuthMethod, VaultTokenCache};
+pub use crate::store::{Backend, FleetRole, VaultAuthMethod, VaultTokenCache};
 
 mod hot_path;
 mod settings;
@@ -470,6 +470,12 @@ command_line_values!(VaultAuthMethod {
     VaultAuthMethod::AppRole => "approle": "AppRole: a role id and a secret id",
     VaultAuthMethod::Jwt => "jwt": "A CI identity token (a file, or GitHub Actions' OIDC request)",
     VaultAuthMethod::Kubernetes => "kubernetes": "The pod's service-account token",
+});
+
+// `--fleet-role`
+command_line_values!(FleetRole {
+    FleetRole::Refresher => "refresher": "Reads the refresh token and refreshes under the lease",
+    FleetRole::Reader => "reader": "Reads only the access token at --vault-access-path",
 });
 
 // `--vault-token-cache`

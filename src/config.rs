@@ -18,8 +18,8 @@ use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
 use crate::secret::Secret;
 use crate::store::{
-    Backend, JwtSource, StoreSettings, VaultAuthMethod, VaultLocation, VaultLogin, VaultSettings,
-    VaultTokenCache,
+    Backend, FleetRole, JwtSource, StoreSettings, VaultAuthMethod, VaultLocation, VaultLogin,
+    VaultSettings, VaultTokenCache,
 };
 
 /// The ApprovalMax production issuer.
@@ -65,6 +65,8 @@ pub struct Settings {
     pub vault_login: VaultLogin,
     /// Where a Vault login's token is kept.
     pub vault_token_cache: VaultTokenCache,
+    /// This machine's part in a fleet.
+    pub fleet_role: FleetRole,
     /// The total time one request may take.
     pub timeout: Duration,
     /// How long to wait for the profile lock.
@@ -139,6 +141,10 @@ pub enum ConfigError {
         "invalid Vault address {value:?} (--vault-addr, AMTOKEN_VAULT_ADDR, VAULT_ADDR or BAO_ADDR): {why}"
     )]
     BadVaultAddress { value: String, why: String },
+    #[error(
+        "--fleet-role reader needs --store vault and --vault-access-path, the path the refreshers publish the access token at"
+    )]
+    ReaderWithoutAccessPath,
     #[error("--vault-auth {method} {why}")]
     VaultLogin { method: &'static str, why: String },
     #[error("no client id is set")]
@@ -359,6 +365,12 @@ fn resolve_profile(
         .or_else(|| non_empty_env("BAO_ADDR"))
         .or(merged.vault_addr.clone())
         .map(|address| address.trim_end_matches('/').to_string());
+    let fleet_role = merged.fleet_role.unwrap_or(FleetRole::Refresher);
+    if fleet_role == FleetRole::Reader
+        && (store != Backend::Vault || merged.vault_access_path.is_none())
+    {
+        return Err(ConfigError::ReaderWithoutAccessPath);
+    }
     let vault_login = match store {
         // Read only for Vault: no file read on the other stores' hot path.
         Backend::Vault => vault_login(&merged)?,
@@ -394,12 +406,18 @@ fn resolve_profile(
                     .unwrap_or_else(|| format!("amtoken/{profile}")),
                 store,
             )?,
+            access_path: merged
+                .vault_access_path
+                .clone()
+                .map(|path| vault_segments("access path", path, store))
+                .transpose()?,
             namespace: non_empty_env("VAULT_NAMESPACE").or_else(|| non_empty_env("BAO_NAMESPACE")),
             cacert: non_empty_env("VAULT_CACERT")
                 .or_else(|| non_empty_env("BAO_CACERT"))
                 .map(PathBuf::from),
         },
         vault_login,
+        fleet_role,
         vault_token_cache: merged.vault_token_cache.unwrap_or(VaultTokenCache::Memory),
         api_url: merged.api_url.unwrap_or_else(|| DEFAULT_API_URL.into()),
         timeout: merged.timeout.unwrap_or(DEFAULT_TIMEOUT),

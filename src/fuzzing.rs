@@ -18,7 +18,8 @@ pub fn token_response(bytes: &[u8]) {
         headers: Default::default(),
         body: body.to_vec(),
     };
-    if let Err(error) = crate::oauth::read_token_reply(reply, &["secret-sent"]) {
+    if let Err(error) = crate::oauth::read_token_reply(reply, chrono::Utc::now(), &["secret-sent"])
+    {
         let _ = error.to_string();
     }
 }

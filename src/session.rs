@@ -16,7 +16,7 @@ use crate::oauth::{ClientCredentials, ErrorCode, Grant, OAuthError, TokenEndpoin
 use crate::output;
 use crate::secret::Secret;
 use crate::store::{
-    self, CachedToken, CredentialStore, Loaded, Record, SharedState, Version, cache,
+    self, CachedToken, CredentialStore, FleetRole, Loaded, Record, SharedState, Version, cache,
 };
 
 /// Used when the server says nothing of the access token's lifetime (no `expires_in`, not a
@@ -78,6 +78,35 @@ pub fn renewal_time(
         .min(life / 2);
     let earliest = received + chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default();
     (expires_at - margin).max(earliest)
+}
+
+/// When an access token stops working, as far as the client can tell: `expires_in` counted
+/// from when the request was sent, or the token's own `exp` claim when it is a JWT and that
+/// is earlier — a resource server checks `exp`, and a whole-second `exp` can fall up to a
+/// second before the `expires_in` estimate. An `exp` already past by our clock is a clock
+/// apart from ours and is not believed over `expires_in`.
+fn access_token_expiry(
+    tokens: &crate::oauth::TokenResponse,
+    requested_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let claimed = jwt::decode(tokens.access_token.expose())
+        .ok()
+        .and_then(|token| token.expires_at());
+    let counted = tokens.expires_in.map(|seconds| {
+        requested_at + chrono::Duration::seconds(seconds.clamp(0, 10 * 365 * 86_400))
+    });
+    match (counted, claimed) {
+        (Some(counted), Some(claimed)) if claimed > now => counted.min(claimed),
+        (Some(counted), _) => counted,
+        (None, Some(claimed)) => claimed,
+        (None, None) => {
+            output::warn(format_args!(
+                "the server did not say when the access token expires; assuming {ASSUMED_LIFETIME_SECONDS}s"
+            ));
+            now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
+        }
+    }
 }
 
 /// How [`Session::valid_token`] came by its token.
@@ -285,6 +314,11 @@ impl<'a> Session<'a> {
     pub fn valid_token(&self, freshness: Freshness<'_>) -> Result<(CachedToken, Provenance)> {
         if let Some(cached) = self.usable_cache(freshness, Utc::now()) {
             return Ok((cached, Provenance::Cached));
+        }
+        if self.settings.fleet_role == FleetRole::Reader
+            && let Some(shared) = self.store.shared()
+        {
+            return self.reader_token(shared, freshness);
         }
         let _guard = self.store.lock(self.settings.lock_timeout)?;
         // Another process may have refreshed while we waited for the lock.
@@ -699,6 +733,7 @@ impl<'a> Session<'a> {
         (previous_scope, chain): (&str, Chain),
     ) -> Issued {
         let now = Utc::now();
+        let requested_at = reply.requested_at.min(now);
         let authorized_at = match chain {
             Chain::Continues(at) => at,
             Chain::Begins => Some(
@@ -736,23 +771,7 @@ impl<'a> Session<'a> {
                     names.join(", ")
                 ));
             }
-            let expires_at = match tokens.expires_in {
-                Some(seconds) => {
-                    now + chrono::Duration::seconds(seconds.clamp(0, 10 * 365 * 86_400))
-                }
-                None => match jwt::decode(tokens.access_token.expose())
-                    .ok()
-                    .and_then(|token| token.expires_at())
-                {
-                    Some(at) => at,
-                    None => {
-                        output::warn(format_args!(
-                            "the server did not say when the access token expires; assuming {ASSUMED_LIFETIME_SECONDS}s"
-                        ));
-                        now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
-                    }
-                },
-            };
+            let expires_at = access_token_expiry(&tokens, requested_at, now);
             CachedToken {
                 access_token: tokens.access_token,
                 token_type: tokens.token_type,

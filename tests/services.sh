@@ -54,8 +54,18 @@ export AMTOKEN_TEST_API_URL
 command -v bao >/dev/null || PATH="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$PATH"
 bao_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 AMTOKEN_TEST_VAULT_TOKEN=$(python3 -c 'import secrets; print("test-" + secrets.token_hex(12))')
+# Its audit log (declared in the configuration: OpenBao enables no audit device over the API)
+# lets the fleet tests see which paths a runner asked for; values are HMACed, not logged.
+AMTOKEN_TEST_VAULT_AUDIT_LOG="$work/bao-audit.log"
+cat >"$work/bao.hcl" <<HCL
+audit "file" "amtoken-tests" {
+  options {
+    file_path = "$AMTOKEN_TEST_VAULT_AUDIT_LOG"
+  }
+}
+HCL
 bao server -dev -dev-root-token-id="$AMTOKEN_TEST_VAULT_TOKEN" \
-  -dev-listen-address="127.0.0.1:$bao_port" >"$work/bao.log" 2>&1 &
+  -dev-listen-address="127.0.0.1:$bao_port" -config="$work/bao.hcl" >"$work/bao.log" 2>&1 &
 bao=$!
 AMTOKEN_TEST_VAULT_ADDR="http://127.0.0.1:$bao_port"
 for _ in $(seq 300); do
@@ -63,7 +73,7 @@ for _ in $(seq 300); do
   kill -0 "$bao" 2>/dev/null || { cat "$work/bao.log" >&2; exit 1; }
   sleep 0.1
 done
-export AMTOKEN_TEST_VAULT_ADDR AMTOKEN_TEST_VAULT_TOKEN
+export AMTOKEN_TEST_VAULT_ADDR AMTOKEN_TEST_VAULT_TOKEN AMTOKEN_TEST_VAULT_AUDIT_LOG
 
 echo "tests/services.sh: keyring unlocked, provider at $AMTOKEN_TEST_ISSUER, API at $AMTOKEN_TEST_API_URL, OpenBao at $AMTOKEN_TEST_VAULT_ADDR" >&2
 

@@ -21,8 +21,8 @@ use clap::builder::{
 use serde::Deserialize;
 
 use super::{
-    Backend, ClientAuthMethod, ColorChoice, VaultAuthMethod, VaultTokenCache, parse_duration,
-    parse_lifetime,
+    Backend, ClientAuthMethod, ColorChoice, FleetRole, VaultAuthMethod, VaultTokenCache,
+    parse_duration, parse_lifetime,
 };
 
 /// A flag as the quick parse needs to know it.
@@ -417,6 +417,31 @@ global_settings! {
         env: "AMTOKEN_VAULT_PATH",
         value_name: "PATH",
         parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// Where refreshers publish the access token alone, for readers [default: none]
+    ///
+    /// A second secret in the mount, so that a policy can let most runners read the access
+    /// token and never the refresh token.
+    vault_access_path: Option<String> {
+        long: "vault-access-path",
+        env: "AMTOKEN_VAULT_ACCESS_PATH",
+        value_name: "PATH",
+        parser: StringValueParser::new(),
+        file: yes,
+    }
+
+    /// This machine's part in a fleet [default: refresher]
+    ///
+    /// `refresher` reads the refresh token and refreshes under the lease; `reader` reads only
+    /// the access token at --vault-access-path and waits (up to --lock-timeout) for a
+    /// refresher to publish a fresh one.
+    fleet_role: Option<FleetRole> {
+        long: "fleet-role",
+        env: "AMTOKEN_FLEET_ROLE",
+        value_name: "ROLE",
+        parser: EnumValueParser::<FleetRole>::new(),
         file: yes,
     }
 

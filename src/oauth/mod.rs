@@ -10,6 +10,7 @@ pub mod loopback;
 use std::fmt;
 
 use base64::Engine as _;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -126,6 +127,9 @@ pub struct TokenReply {
     pub refresh_token: Option<Secret>,
     /// The rest of the answer, or why it is not a valid token response.
     pub tokens: Result<TokenResponse, OAuthError>,
+    /// When the request was sent: `expires_in` counts from no earlier than this (RFC 6749
+    /// §5.1 counts it from the response, which the network may have delayed).
+    pub requested_at: DateTime<Utc>,
 }
 
 /// A valid token response (RFC 6749 §5.1), unknown fields kept.
@@ -244,8 +248,9 @@ impl TokenEndpoint<'_> {
             }
         }
         let request = authenticated_request(url, self.client, form, &mut secrets)?;
+        let requested_at = Utc::now();
         let reply = self.transport.send(request)?;
-        read_token_reply(reply, &secrets)
+        read_token_reply(reply, requested_at, &secrets)
     }
 }
 
@@ -271,7 +276,7 @@ impl RevocationEndpoint<'_> {
             return Ok(());
         }
         // The error shapes are the token endpoint's (RFC 7009 §2.2.1).
-        match read_token_reply(reply, &secrets) {
+        match read_token_reply(reply, Utc::now(), &secrets) {
             Err(error) => Err(error),
             Ok(_) => Ok(()),
         }
@@ -319,7 +324,11 @@ fn basic_authorization(client_id: &str, secret: &str) -> String {
 }
 
 /// Classifies a token endpoint's answer.
-pub(crate) fn read_token_reply(reply: Reply, secrets: &[&str]) -> Result<TokenReply, OAuthError> {
+pub(crate) fn read_token_reply(
+    reply: Reply,
+    requested_at: DateTime<Utc>,
+    secrets: &[&str],
+) -> Result<TokenReply, OAuthError> {
     let status = reply.status;
     let content_type = reply
         .header(header::CONTENT_TYPE)
@@ -379,6 +388,7 @@ pub(crate) fn read_token_reply(reply: Reply, secrets: &[&str]) -> Result<TokenRe
     Ok(TokenReply {
         refresh_token,
         tokens,
+        requested_at,
     })
 }
 

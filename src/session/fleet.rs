@@ -133,6 +133,55 @@ impl Session<'_> {
         }
     }
 
+    /// A reader's token (`--fleet-role reader`): the one published at the access path, once it
+    /// will do; never the refresh token. Waits, up to `--lock-timeout`, for a refresher to
+    /// publish a fresh one.
+    pub(super) fn reader_token(
+        &self,
+        shared: &dyn SharedStore,
+        freshness: Freshness<'_>,
+    ) -> Result<(CachedToken, Provenance)> {
+        let deadline = Instant::now() + self.settings.lock_timeout;
+        let mut pause = Duration::from_millis(50);
+        loop {
+            let published = shared
+                .read_access()
+                .context("failed to read the published access token")?;
+            if let Some(token) = &published {
+                if let Some(mismatch) = self.mismatch(&token.issuer, &token.client_id) {
+                    return Err(Error::msg(
+                        Kind::InvalidInput,
+                        format!("the published access token was {mismatch}"),
+                    ));
+                }
+                if freshness.allows(token, Utc::now()) {
+                    self.cache_locally(token);
+                    return Ok((token.clone(), Provenance::Cached));
+                }
+            }
+            if Instant::now() >= deadline {
+                let what = match published {
+                    Some(_) => "no fresh access token",
+                    None => "no access token",
+                };
+                return Err(Error::msg(
+                    Kind::LockTimeout,
+                    format!(
+                        "{what} was published for readers at {}/{} within {}s",
+                        self.settings.vault.mount,
+                        self.settings.vault.access_path.as_deref().unwrap_or_default(),
+                        self.settings.lock_timeout.as_secs()
+                    ),
+                )
+                .hint(
+                    "a runner with --fleet-role refresher (and write access to --vault-access-path) must run before the token expires; or raise --lock-timeout",
+                ));
+            }
+            std::thread::sleep(jittered(pause));
+            pause = (pause * 2).min(MAX_POLL);
+        }
+    }
+
     /// How long a lease lasts: its own write, the refresh request, the clock skew, the slack.
     /// A holder that died is taken over after it.
     fn lease_length(&self) -> Duration {

@@ -1,6 +1,6 @@
 //! The session below the binary: an in-memory store and a fake token endpoint (httpmock).
 
-use chrono::{DateTime, Duration as Span, Utc};
+use chrono::{DateTime, Duration as Span, Timelike as _, Utc};
 use clap::Parser as _;
 use httpmock::prelude::*;
 
@@ -276,6 +276,7 @@ fn a_refresh_that_raced_another_machine_loses_nothing() {
             why: "test".into(),
             excerpt: String::new(),
         }),
+        requested_at: chrono::Utc::now(),
     };
     let identity = Identity {
         issuer: fixture.server.base_url(),
@@ -450,4 +451,60 @@ fn renewals_are_never_closer_than_the_shortest_interval() {
         renewal_time(instant(-5), instant(0), std::time::Duration::from_secs(300)),
         instant(1)
     );
+}
+
+/// A token response for `access_token`, living `expires_in` seconds.
+fn response(access_token: &str, expires_in: Option<i64>) -> crate::oauth::TokenResponse {
+    crate::oauth::TokenResponse {
+        access_token: Secret::new(access_token),
+        token_type: "Bearer".into(),
+        expires_in,
+        scope: None,
+        extra: Default::default(),
+    }
+}
+
+/// An unsigned JWT whose `exp` is `exp`.
+fn expiring_jwt(exp: DateTime<Utc>) -> String {
+    use base64::Engine as _;
+    let part = |value: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+    };
+    format!(
+        "{}.{}.sig",
+        part(serde_json::json!({"alg": "RS256"})),
+        part(serde_json::json!({"exp": exp.timestamp()}))
+    )
+}
+
+#[test]
+fn expires_in_counts_from_when_the_request_was_sent() {
+    let sent = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+    let answered = sent + Span::seconds(3);
+    let expiry = access_token_expiry(&response("opaque", Some(60)), sent, answered);
+    assert_eq!(expiry, sent + Span::seconds(60));
+}
+
+#[test]
+fn an_earlier_exp_claim_wins_over_expires_in() {
+    let sent = DateTime::from_timestamp(1_800_000_000, 900_000_000).unwrap();
+    // A whole-second `exp` the server computed from its own second: 0.9 s before the estimate.
+    let exp = DateTime::from_timestamp(1_800_000_002, 0).unwrap();
+    let expiry = access_token_expiry(&response(&expiring_jwt(exp), Some(2)), sent, sent);
+    assert_eq!(expiry, exp);
+    // A later `exp` does not stretch `expires_in`.
+    let later = sent + Span::seconds(600);
+    let expiry = access_token_expiry(&response(&expiring_jwt(later), Some(60)), sent, sent);
+    assert_eq!(expiry, sent + Span::seconds(60));
+}
+
+#[test]
+fn an_exp_claim_already_past_is_a_clock_apart_and_expires_in_stands() {
+    let now = Utc::now();
+    let past = now - Span::seconds(7200);
+    let expiry = access_token_expiry(&response(&expiring_jwt(past), Some(3600)), now, now);
+    assert_eq!(expiry, now + Span::seconds(3600));
+    // Without expires_in, the claim is all there is.
+    let expiry = access_token_expiry(&response(&expiring_jwt(past), None), now, now);
+    assert_eq!(expiry, past.with_nanosecond(0).unwrap());
 }

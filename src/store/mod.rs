@@ -221,6 +221,8 @@ impl SharedState {
 pub trait SharedStore {
     /// The state and its version; `None` when nothing is there.
     fn read_shared(&self) -> Result<Option<(SharedState, Version)>, StoreError>;
+    /// The access token published for readers (`--vault-access-path`); `None` when none is.
+    fn read_access(&self) -> Result<Option<CachedToken>, StoreError>;
     /// Writes the state if the stored version is still `expected` (`None`: nothing stored);
     /// [`StoreError::Conflict`] when another writer came first.
     fn write_shared(
@@ -276,6 +278,16 @@ impl VaultAuthMethod {
     }
 }
 
+/// What a machine of a fleet does with the shared secret (`--fleet-role`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FleetRole {
+    /// Reads the refresh token and refreshes under the lease.
+    Refresher,
+    /// Reads only the access token published at `--vault-access-path`; never the refresh
+    /// token.
+    Reader,
+}
+
 /// Where the Vault token of a login is kept (`--vault-token-cache`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VaultTokenCache {
@@ -327,6 +339,8 @@ pub struct VaultLocation {
     pub mount: String,
     /// The secret's path in the mount.
     pub path: String,
+    /// Where refreshers publish the access token alone, for readers (`--vault-access-path`).
+    pub access_path: Option<String>,
     /// `VAULT_NAMESPACE` (Vault Enterprise, OpenBao namespaces).
     pub namespace: Option<String>,
     /// `VAULT_CACERT`: extra CA certificates for the Vault server.

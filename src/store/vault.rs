@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialStore, Guard, Loaded, LockError, Record, SharedState, SharedStore, StoreError,
-    VaultSettings, Version,
+    CachedToken, CredentialStore, Guard, Loaded, LockError, Record, SharedState, SharedStore,
+    StoreError, VaultSettings, Version,
 };
 use crate::files::FileError;
 use crate::http::{self, Method, Reply, Request, StatusCode, Transport, TransportOptions, header};
@@ -232,11 +232,42 @@ fn vault_errors(reply: &Reply) -> String {
 
 impl SharedStore for VaultStore {
     fn read_shared(&self) -> Result<Option<(SharedState, Version)>, StoreError> {
-        let reply = self.send(
-            Method::GET,
-            self.url("data", &self.settings.location.path)?,
-            None,
-        )?;
+        self.read_data(&self.settings.location.path)
+    }
+
+    fn read_access(&self) -> Result<Option<CachedToken>, StoreError> {
+        let path = self.access_path()?;
+        Ok(self.read_data(path)?.map(|(token, _)| token))
+    }
+
+    fn write_shared(
+        &self,
+        state: &SharedState,
+        expected: Option<&Version>,
+    ) -> Result<Version, StoreError> {
+        let result = self.write_on(state, expected.map_or(0, |Version(version)| *version));
+        match (result, expected) {
+            // "Nothing stored" may be a deleted newest version (`vault kv delete`, `kv
+            // destroy`): the secret's metadata lives on, and the write must name its version.
+            (Err(StoreError::Conflict { .. }), None) => match self.deleted_version()? {
+                Some(deleted) => self.write_on(state, deleted),
+                None => Err(StoreError::Conflict {
+                    location: self.location(),
+                }),
+            },
+            (result, _) => result,
+        }
+    }
+}
+
+impl VaultStore {
+    /// The newest version of the secret at `path` and its number; `None` when there is none
+    /// (or it was deleted).
+    fn read_data<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<(T, Version)>, StoreError> {
+        let reply = self.send(Method::GET, self.url("data", path)?, None)?;
         if reply.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -263,42 +294,73 @@ impl SharedStore for VaultStore {
             // The newest version was deleted: nothing is stored.
             return Ok(None);
         }
-        let state: SharedState = serde_json::from_value(data).map_err(|error| {
-            // serde_json names the field, never the value.
-            corrupt(error.to_string())
-        })?;
-        Ok(Some((state, Version(version))))
+        // serde_json names the field, never the value.
+        let value = serde_json::from_value(data).map_err(|error| corrupt(error.to_string()))?;
+        Ok(Some((value, Version(version))))
     }
 
-    fn write_shared(
-        &self,
-        state: &SharedState,
-        expected: Option<&Version>,
-    ) -> Result<Version, StoreError> {
-        let result = self.write_on(state, expected.map_or(0, |Version(version)| *version));
-        match (result, expected) {
-            // "Nothing stored" may be a deleted newest version (`vault kv delete`, `kv
-            // destroy`): the secret's metadata lives on, and the write must name its version.
-            (Err(StoreError::Conflict { .. }), None) => match self.deleted_version()? {
-                Some(deleted) => self.write_on(state, deleted),
-                None => Err(StoreError::Conflict {
-                    location: self.location(),
-                }),
-            },
-            (result, _) => result,
+    /// The readers' path (`--vault-access-path`).
+    fn access_path(&self) -> Result<&str, StoreError> {
+        self.settings
+            .location
+            .access_path
+            .as_deref()
+            .ok_or_else(|| StoreError::Refused {
+                location: self.location(),
+                why: "no --vault-access-path is set".into(),
+            })
+    }
+
+    /// Publishes `token` at the readers' path, unless a token that lives longer is there
+    /// already (two refreshers may publish out of order); a check-and-set on the version read.
+    /// Best effort: the refresh itself is stored already, and a failure is said.
+    fn publish_access(&self, token: &CachedToken) {
+        let Some(path) = self.settings.location.access_path.as_deref() else {
+            return;
+        };
+        let mut outcome = Ok(());
+        for _ in 0..5 {
+            outcome = (|| {
+                let current = self.read_data::<CachedToken>(path)?;
+                if let Some((published, _)) = &current
+                    && published.expires_at >= token.expires_at
+                {
+                    return Ok(());
+                }
+                let cas = current.map_or(0, |(_, Version(version))| version);
+                self.write_data(path, token, cas).map(|_| ())
+            })();
+            if !matches!(outcome, Err(StoreError::Conflict { .. })) {
+                break;
+            }
+        }
+        if let Err(error) = outcome {
+            crate::output::warn(format!(
+                "the access token was not published for readers at {path}: {error}"
+            ));
         }
     }
-}
 
-impl VaultStore {
     /// One check-and-set write of `state` on version `cas` (0: the secret must not exist).
     fn write_on(&self, state: &SharedState, cas: u64) -> Result<Version, StoreError> {
-        let body = json!({ "options": { "cas": cas }, "data": state });
-        let reply = self.send(
-            Method::POST,
-            self.url("data", &self.settings.location.path)?,
-            Some(body),
-        )?;
+        let version = self.write_data(&self.settings.location.path, state, cas)?;
+        if state.lease_holder.is_none()
+            && let Some(token) = state.access()
+        {
+            self.publish_access(&token);
+        }
+        Ok(version)
+    }
+
+    /// One check-and-set write of `data` at `path` on version `cas`.
+    fn write_data(
+        &self,
+        path: &str,
+        data: &impl serde::Serialize,
+        cas: u64,
+    ) -> Result<Version, StoreError> {
+        let body = json!({ "options": { "cas": cas }, "data": data });
+        let reply = self.send(Method::POST, self.url("data", path)?, Some(body))?;
         if reply.status == StatusCode::BAD_REQUEST && vault_errors(&reply).contains("check-and-set")
         {
             return Err(StoreError::Conflict {
@@ -436,6 +498,7 @@ mod tests {
                 address: std::env::var("AMTOKEN_TEST_VAULT_ADDR").ok(),
                 mount: "secret".into(),
                 path: path.into(),
+                access_path: None,
                 namespace: None,
                 cacert: None,
             },

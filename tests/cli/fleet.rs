@@ -466,40 +466,21 @@ fn eight_runners_share_one_refresh_per_expiry() {
     Runner::new(client, &path).login();
     let refreshes_before = provider::grants(client, "refresh_token");
     let errors_before = provider::grants(client, "errors");
-    let stop = Arc::new(AtomicBool::new(false));
-    let printed = Arc::new(Mutex::new(Vec::<(i32, String, String)>::new()));
-    let threads: Vec<_> = (0..RUNNERS)
+    let runners = (0..RUNNERS)
         .map(|_| {
             let runner = Runner::new(client, &path);
-            let stop = stop.clone();
-            let printed = printed.clone();
-            std::thread::spawn(move || {
-                while !stop.load(Ordering::SeqCst) {
-                    let output = runner.run(&["token", "--min-ttl", "0s", "--lock-timeout", "60s"]);
-                    let (stdout, stderr) = outputs(&output);
-                    printed.lock().unwrap().push((
-                        output.status.code().unwrap_or(-1),
-                        stdout.trim().to_string(),
-                        stderr,
-                    ));
-                }
+            FleetRunner::new(move || {
+                let mut command = runner.command();
+                command.args(["token", "--min-ttl", "0s", "--lock-timeout", "60s"]);
+                command
             })
         })
         .collect();
     let started = Instant::now();
-    while provider::grants(client, "refresh_token") - refreshes_before < EXPIRIES
-        && started.elapsed() < Duration::from_secs(240)
-    {
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    stop.store(true, Ordering::SeqCst);
-    for thread in threads {
-        thread.join().unwrap();
-    }
+    let printed = run_fleet(client, EXPIRIES, Duration::from_secs(240), runners);
     let refreshes = provider::grants(client, "refresh_token") - refreshes_before;
-    let printed = printed.lock().unwrap();
-    for (code, _, stderr) in printed.iter() {
-        assert_eq!(*code, 0, "{stderr}");
+    for call in &printed {
+        assert_eq!(call.code, 0, "{}", call.stderr);
     }
     assert!(
         refreshes >= EXPIRIES,
@@ -510,7 +491,7 @@ fn eight_runners_share_one_refresh_per_expiry() {
         errors_before,
         "no invalid_grant"
     );
-    let distinct: BTreeSet<&str> = printed.iter().map(|(_, token, _)| token.as_str()).collect();
+    let distinct: BTreeSet<&str> = printed.iter().map(|call| call.token.as_str()).collect();
     // The exchange's token may or may not have been printed before it went stale.
     assert!(
         distinct.len() as u64 == refreshes || distinct.len() as u64 == refreshes + 1,
@@ -879,4 +860,225 @@ fn a_rescued_token_waits_for_the_lease_of_another_machine() {
     assert_eq!(now_version, version + 1, "the secret was written: {now}");
     assert_eq!(now["lease_holder"], "another-machine");
     assert!(rescue.exists());
+}
+
+/// One call of a fleet runner: which runner, its exit code, what it printed.
+struct FleetCall {
+    runner: usize,
+    code: i32,
+    token: String,
+    stderr: String,
+}
+
+/// A runner of [`run_fleet`]: the amtoken command it runs over and over.
+struct FleetRunner(Box<dyn Fn() -> std::process::Command + Send>);
+
+impl FleetRunner {
+    fn new(command: impl Fn() -> std::process::Command + Send + 'static) -> Self {
+        FleetRunner(Box::new(command))
+    }
+}
+
+/// Runs every runner's command in a loop, each on a thread of its own, until the provider has
+/// counted `expiries` more refresh grants of `client` (or `limit` has passed); every call made.
+fn run_fleet(
+    client: &str,
+    expiries: u64,
+    limit: Duration,
+    runners: Vec<FleetRunner>,
+) -> Vec<FleetCall> {
+    let refreshes_before = provider::grants(client, "refresh_token");
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let threads: Vec<_> = runners
+        .into_iter()
+        .enumerate()
+        .map(|(runner, FleetRunner(command))| {
+            let (stop, calls) = (stop.clone(), calls.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let output = command().output().unwrap();
+                    let (stdout, stderr) = outputs(&output);
+                    calls.lock().unwrap().push(FleetCall {
+                        runner,
+                        code: output.status.code().unwrap_or(-1),
+                        token: stdout.trim().to_string(),
+                        stderr,
+                    });
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    while provider::grants(client, "refresh_token") - refreshes_before < expiries
+        && started.elapsed() < limit
+    {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop.store(true, Ordering::SeqCst);
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    std::mem::take(&mut *calls.lock().unwrap())
+}
+
+/// A Vault token with `policy` (HCL) under the name `name`.
+fn token_with_policy(name: &str, policy: &str) -> String {
+    let client = reqwest::blocking::Client::new();
+    let response = client
+        .put(format!("{}/v1/sys/policies/acl/{name}", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&serde_json::json!({ "policy": policy }))
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().unwrap()
+    );
+    let created: serde_json::Value = client
+        .post(format!("{}/v1/auth/token/create", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&serde_json::json!({ "policies": [name], "ttl": "10m" }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    created["auth"]["client_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// 8 readers whose policy reads only the access path, and 2 refreshers: every call gets a
+/// provider token, one refresh per expiry, and the server's audit log shows that no reader
+/// ever asked for the refresh token's path.
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_expiry() {
+    const READERS: usize = 8;
+    const EXPIRIES: u64 = 8;
+    let client = "amtoken-fleet-readers";
+    let path = unique_path("readers");
+    let access = format!("{path}/access");
+    let unique = path.rsplit('-').next().unwrap().to_string();
+    let reader_policy = format!("amtoken-reader-{unique}");
+    let reader_token = token_with_policy(
+        &reader_policy,
+        &format!("path \"secret/data/{access}\" {{ capabilities = [\"read\"] }}"),
+    );
+    let refresher_token = token_with_policy(
+        &format!("amtoken-refresher-{unique}"),
+        &format!(
+            "path \"secret/data/{path}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\n\
+             path \"secret/data/{access}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}"
+        ),
+    );
+    let audit_file = std::env::var("AMTOKEN_TEST_VAULT_AUDIT_LOG").unwrap();
+    let login = Runner::new(client, &path);
+    let output = login
+        .command()
+        .env("AMTOKEN_VAULT_ACCESS_PATH", &access)
+        .args(["exchange", "--code", &provider::authorize(client, "s", &[])])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let refreshes_before = provider::grants(client, "refresh_token");
+
+    // Runners 0..READERS are readers, the last two refreshers.
+    let runners = (0..READERS + 2)
+        .map(|n| {
+            let reader = n < READERS;
+            let runner = Runner::new(client, &path);
+            let access = access.clone();
+            let vault = if reader {
+                reader_token.clone()
+            } else {
+                refresher_token.clone()
+            };
+            FleetRunner::new(move || {
+                let mut command = runner.command();
+                command
+                    .env("VAULT_TOKEN", &vault)
+                    .env("AMTOKEN_VAULT_ACCESS_PATH", &access)
+                    .args(["token", "--lock-timeout", "30s"]);
+                if reader {
+                    command
+                        .env("AMTOKEN_FLEET_ROLE", "reader")
+                        .env_remove("AMTOKEN_CLIENT_SECRET")
+                        .args(["--min-ttl", "0s"]);
+                } else {
+                    command.args(["--min-ttl", "1s"]);
+                }
+                command
+            })
+        })
+        .collect();
+    let printed = run_fleet(client, EXPIRIES, Duration::from_secs(180), runners);
+    let is_reader = |call: &&FleetCall| call.runner < READERS;
+    let refreshes = provider::grants(client, "refresh_token") - refreshes_before;
+    for call in &printed {
+        assert_eq!(call.code, 0, "runner {}: {}", call.runner, call.stderr);
+    }
+    assert!(
+        refreshes >= EXPIRIES,
+        "only {refreshes} expiries in the time allowed"
+    );
+    let issued: BTreeSet<&str> = printed
+        .iter()
+        .filter(|call| !is_reader(call))
+        .map(|call| call.token.as_str())
+        .collect();
+    assert!(
+        issued.len() as u64 == refreshes || issued.len() as u64 == refreshes + 1,
+        "{} distinct tokens for {refreshes} refreshes",
+        issued.len()
+    );
+    let read: BTreeSet<&str> = printed
+        .iter()
+        .filter(is_reader)
+        .map(|call| call.token.as_str())
+        .collect();
+    assert!(read.len() >= 2, "the readers saw {} tokens", read.len());
+    let verifier = Runner::new(client, &path);
+    let jwks = format!(
+        "{}/.well-known/openid-configuration/jwks",
+        provider::issuer()
+    );
+    for token in &read {
+        let output = verifier.run(&[
+            "decode", "--verify", "--jwks", &jwks, "--leeway", "1h", token,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    }
+
+    // The audit log: every request made with the readers' policy is for the access path.
+    let log = std::fs::read_to_string(&audit_file).unwrap();
+    let mut reader_requests = 0;
+    for line in log.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        if entry["type"] != "request" {
+            continue;
+        }
+        let policies = entry["auth"]["policies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if policies
+            .iter()
+            .any(|policy| policy == reader_policy.as_str())
+        {
+            reader_requests += 1;
+            assert_eq!(
+                entry["request"]["path"],
+                format!("secret/data/{access}"),
+                "a reader asked for another path: {line}"
+            );
+        }
+    }
+    assert!(reader_requests >= 1, "no reader request in the audit log");
+    println!(
+        "readers: {READERS} readers, 2 refreshers, {} token calls, {refreshes} refreshes, {reader_requests} reader requests to Vault",
+        printed.len()
+    );
 }

@@ -353,3 +353,22 @@ fn a_kubernetes_login_sends_the_service_account_token_and_uses_the_token_it_gets
     login.assert_calls(1);
     read.assert_calls(1);
 }
+
+/// A fleet reader needs the path the refreshers publish at.
+#[test]
+fn a_reader_without_an_access_path_is_a_settings_error() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .amtoken()
+        .env("AMTOKEN_STORE", "vault")
+        .env("AMTOKEN_VAULT_ADDR", "http://127.0.0.1:1")
+        .env("AMTOKEN_FLEET_ROLE", "reader")
+        .arg("token")
+        .output()
+        .unwrap();
+    let stderr = crate::util::failed(&output, 3);
+    assert!(
+        stderr.contains("--fleet-role reader needs --store vault and --vault-access-path"),
+        "{stderr}"
+    );
+}

@@ -21,8 +21,15 @@ const WRITE = 'https://www.approvalmax.com/scopes/public_api/write';
 const RESOURCE = 'https://public-api.approvalmax.com';
 const CONNECTION = 'https://www.approvalmax.com/connection';
 const REDIRECT_URI = 'https://app.example.test/callback';
-// Clients whose access tokens live 2 seconds: the fleet, `exec` and `serve` tests.
-const SHORT_LIVED = ['amtoken-fleet', 'amtoken-exec', 'amtoken-serve'];
+// Clients whose access tokens live seconds, not an hour: the fleet, `exec` and `serve` tests.
+// serve's clients check every token with the API stand-in, so theirs live long enough for
+// one renewed halfway through its life to have more than a second left when handed out.
+const SHORT_LIVED = {
+  'amtoken-fleet': 2,
+  'amtoken-fleet-readers': 2,
+  'amtoken-exec': 2,
+  'amtoken-serve': 4,
+};
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const signingKey = {
@@ -85,6 +92,8 @@ server.listen(0, '127.0.0.1', () => {
       // `exec` renewing its child's token, and `serve`: access tokens that live 2 seconds.
       client('amtoken-exec', 'client_secret_post'),
       client('amtoken-serve', 'client_secret_post'),
+      // Fleet readers and refreshers (2-second tokens), counted apart from the other fleet test.
+      client('amtoken-fleet-readers', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
       // both spend it over and over.
       client('amtoken-bench', 'client_secret_post'),
@@ -115,7 +124,7 @@ server.listen(0, '127.0.0.1', () => {
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource, client) => ({
           scope: `${READ} ${WRITE}`,
-          accessTokenTTL: SHORT_LIVED.includes(client.clientId) ? 2 : 3600,
+          accessTokenTTL: SHORT_LIVED[client.clientId] ?? 3600,
           accessTokenFormat: 'jwt',
           jwt: { sign: { alg: 'PS256' } },
         }),

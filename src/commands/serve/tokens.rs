@@ -94,9 +94,11 @@ pub fn source(min_ttl: Duration) -> (Tokens, Worker) {
 }
 
 impl Held {
+    /// The token in hand until it is due for renewal — and never past its expiry, which comes
+    /// first for a token that lives less than the shortest renewal interval.
     fn fresh(&self, now: DateTime<Utc>) -> Option<CachedToken> {
         let (token, due) = self.token.as_ref()?;
-        (now < *due).then(|| token.clone())
+        (now < *due && now < token.expires_at).then(|| token.clone())
     }
 }
 
@@ -198,5 +200,49 @@ impl Worker {
                 Err(failure)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    fn held(expires_in: i64, due_in: i64, now: DateTime<Utc>) -> Held {
+        let token = CachedToken {
+            access_token: Secret::new("a.b.c"),
+            token_type: "Bearer".into(),
+            expires_at: now + chrono::Duration::seconds(expires_in),
+            scope: String::new(),
+            issuer: "https://issuer.example".into(),
+            client_id: "client".into(),
+        };
+        Held {
+            token: Some((token, now + chrono::Duration::seconds(due_in))),
+            failure: None,
+        }
+    }
+
+    #[test]
+    fn a_token_is_handed_out_until_it_is_due() {
+        let now = Utc::now();
+        assert!(held(60, 30, now).fresh(now).is_some());
+        assert!(
+            held(60, 30, now)
+                .fresh(now + chrono::Duration::seconds(30))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_token_is_never_handed_out_past_its_expiry_even_before_it_is_due() {
+        // A token living less than the shortest renewal interval expires before it is due.
+        let now = Utc::now();
+        assert!(held(1, 2, now).fresh(now).is_some());
+        assert!(
+            held(1, 2, now)
+                .fresh(now + chrono::Duration::seconds(1))
+                .is_none()
+        );
     }
 }
