@@ -216,7 +216,39 @@ fn vault_failures_have_their_exit_codes() {
 
 /// A Vault token whose policy reads and writes `path` only: no `list` anywhere.
 fn token_for_one_path(path: &str) -> String {
-    let name = policy_for_one_path(path);
+    token_of_policy(&policy_for_one_path(path))
+}
+
+/// A policy that reads and writes `path` only (no `list` anywhere); its name.
+pub fn policy_for_one_path(path: &str) -> String {
+    let name = path.replace('/', "-");
+    put_policy(
+        &name,
+        &format!(
+            "path \"secret/data/{path}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\n\
+             path \"secret/metadata/{path}\" {{ capabilities = [\"read\", \"delete\"] }}"
+        ),
+    );
+    name
+}
+
+/// Writes the ACL policy `name` (HCL).
+fn put_policy(name: &str, policy: &str) {
+    let response = reqwest::blocking::Client::new()
+        .put(format!("{}/v1/sys/policies/acl/{name}", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&serde_json::json!({ "policy": policy }))
+        .send()
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().unwrap()
+    );
+}
+
+/// A new 10-minute Vault token with the policy `name`.
+fn token_of_policy(name: &str) -> String {
     let created: serde_json::Value = reqwest::blocking::Client::new()
         .post(format!("{}/v1/auth/token/create", vault_addr()))
         .header("X-Vault-Token", vault_token())
@@ -229,28 +261,6 @@ fn token_for_one_path(path: &str) -> String {
         .as_str()
         .unwrap()
         .to_string()
-}
-
-/// A policy that reads and writes `path` only (no `list` anywhere); its name.
-pub fn policy_for_one_path(path: &str) -> String {
-    let client = reqwest::blocking::Client::new();
-    let policy = format!(
-        "path \"secret/data/{path}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}\n\
-         path \"secret/metadata/{path}\" {{ capabilities = [\"read\", \"delete\"] }}"
-    );
-    let name = path.replace('/', "-");
-    let response = client
-        .put(format!("{}/v1/sys/policies/acl/{name}", vault_addr()))
-        .header("X-Vault-Token", vault_token())
-        .json(&serde_json::json!({ "policy": policy }))
-        .send()
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{}",
-        response.text().unwrap()
-    );
-    name
 }
 
 #[test]
@@ -924,30 +934,8 @@ fn run_fleet(
 
 /// A Vault token with `policy` (HCL) under the name `name`.
 fn token_with_policy(name: &str, policy: &str) -> String {
-    let client = reqwest::blocking::Client::new();
-    let response = client
-        .put(format!("{}/v1/sys/policies/acl/{name}", vault_addr()))
-        .header("X-Vault-Token", vault_token())
-        .json(&serde_json::json!({ "policy": policy }))
-        .send()
-        .unwrap();
-    assert!(
-        response.status().is_success(),
-        "{}",
-        response.text().unwrap()
-    );
-    let created: serde_json::Value = client
-        .post(format!("{}/v1/auth/token/create", vault_addr()))
-        .header("X-Vault-Token", vault_token())
-        .json(&serde_json::json!({ "policies": [name], "ttl": "10m" }))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    created["auth"]["client_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    put_policy(name, policy);
+    token_of_policy(name)
 }
 
 /// 8 readers whose policy reads only the access path, and 2 refreshers: every call gets a
