@@ -873,25 +873,25 @@ fn a_rescued_token_waits_for_the_lease_of_another_machine() {
 }
 
 /// One call of a fleet runner: which runner, its exit code, what it printed.
-struct FleetCall {
-    runner: usize,
-    code: i32,
-    token: String,
-    stderr: String,
+pub struct FleetCall {
+    pub runner: usize,
+    pub code: i32,
+    pub token: String,
+    pub stderr: String,
 }
 
 /// A runner of [`run_fleet`]: the amtoken command it runs over and over.
-struct FleetRunner(Box<dyn Fn() -> std::process::Command + Send>);
+pub struct FleetRunner(Box<dyn Fn() -> std::process::Command + Send>);
 
 impl FleetRunner {
-    fn new(command: impl Fn() -> std::process::Command + Send + 'static) -> Self {
+    pub fn new(command: impl Fn() -> std::process::Command + Send + 'static) -> Self {
         FleetRunner(Box::new(command))
     }
 }
 
 /// Runs every runner's command in a loop, each on a thread of its own, until the provider has
 /// counted `expiries` more refresh grants of `client` (or `limit` has passed); every call made.
-fn run_fleet(
+pub fn run_fleet(
     client: &str,
     expiries: u64,
     limit: Duration,

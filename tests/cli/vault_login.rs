@@ -3,9 +3,12 @@
 //! (from a file, and through a stand-in of GitHub Actions' OIDC request). Each test enables its
 //! auth method at a mount of its own.
 
+use std::collections::BTreeSet;
 use std::process::Output;
 
-use crate::fleet::{Runner, policy_for_one_path, unique_path, vault_addr, vault_token};
+use crate::fleet::{
+    FleetRunner, Runner, policy_for_one_path, run_fleet, unique_path, vault_addr, vault_token,
+};
 use crate::provider;
 use crate::util::outputs;
 
@@ -69,36 +72,54 @@ fn refused(output: &Output, case: &str) -> String {
     stderr
 }
 
-#[test]
-#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
-fn an_approle_runner_logs_in_itself_and_caches_its_vault_token_when_asked() {
-    let path = unique_path("approle");
-    let runner = logged_in_runner(&path);
-    let policy = policy_for_one_path(&path);
-    let mount = enable("approle", &path);
-    vault(
-        reqwest::Method::POST,
-        &format!("auth/{mount}/role/runner"),
-        serde_json::json!({ "token_policies": [policy], "token_ttl": "10m", "secret_id_num_uses": 2 }),
-    );
-    let role_id = vault(
-        reqwest::Method::GET,
-        &format!("auth/{mount}/role/runner/role-id"),
-        serde_json::Value::Null,
-    )["data"]["role_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let new_secret_id = || {
+/// An AppRole role at a mount of its own, whose tokens (10 minutes) may read and write the
+/// secret at `path`, its secret ids each good for `uses` logins (0: any number).
+struct AppRole {
+    mount: String,
+    role_id: String,
+}
+
+impl AppRole {
+    fn new(path: &str, uses: u32) -> Self {
+        let policy = policy_for_one_path(path);
+        let mount = enable("approle", path);
         vault(
             reqwest::Method::POST,
-            &format!("auth/{mount}/role/runner/secret-id"),
+            &format!("auth/{mount}/role/runner"),
+            serde_json::json!({ "token_policies": [policy], "token_ttl": "10m", "secret_id_num_uses": uses }),
+        );
+        let role_id = vault(
+            reqwest::Method::GET,
+            &format!("auth/{mount}/role/runner/role-id"),
+            serde_json::Value::Null,
+        )["data"]["role_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        AppRole { mount, role_id }
+    }
+
+    /// A new secret id.
+    fn secret_id(&self) -> String {
+        vault(
+            reqwest::Method::POST,
+            &format!("auth/{}/role/runner/secret-id", self.mount),
             serde_json::json!({}),
         )["data"]["secret_id"]
             .as_str()
             .unwrap()
             .to_string()
-    };
+    }
+}
+
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn an_approle_runner_logs_in_itself_and_caches_its_vault_token_when_asked() {
+    let path = unique_path("approle");
+    let runner = logged_in_runner(&path);
+    let role = AppRole::new(&path, 2);
+    let (mount, role_id) = (role.mount.clone(), role.role_id.clone());
+    let new_secret_id = || role.secret_id();
     let approle = |secret_id: &str| {
         vec![
             ("AMTOKEN_VAULT_AUTH", "approle".to_string()),
@@ -271,4 +292,84 @@ fn a_jwt_runner_logs_in_with_a_ci_identity_token_and_a_wrong_or_expired_one_is_r
     github.push(("AMTOKEN_VAULT_JWT_AUDIENCE", AUDIENCE.into()));
     assert_eq!(ok(&run(github)), token);
     request.assert_calls(1);
+}
+
+/// The fleet run again (8 runners, 2-second provider tokens), each runner logging in to Vault
+/// by AppRole with a secret id of its own and keeping its Vault token in the file cache: one
+/// refresh per expiry, no invalid_grant, and one Vault login per runner for the whole run
+/// (the server's audit log counts them).
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn eight_approle_runners_share_one_refresh_per_expiry_and_log_in_once_each() {
+    const RUNNERS: usize = 8;
+    const EXPIRIES: u64 = 10;
+    let client = "amtoken-fleet-approle";
+    let path = unique_path("fleet-approle");
+    Runner::new(client, &path).login();
+    let role = AppRole::new(&path, 0);
+    let runners = (0..RUNNERS)
+        .map(|_| {
+            let runner = Runner::new(client, &path);
+            let login = [
+                ("AMTOKEN_VAULT_AUTH", "approle".to_string()),
+                ("AMTOKEN_VAULT_AUTH_MOUNT", role.mount.clone()),
+                ("AMTOKEN_VAULT_ROLE_ID", role.role_id.clone()),
+                ("AMTOKEN_VAULT_SECRET_ID", role.secret_id()),
+                ("AMTOKEN_VAULT_TOKEN_CACHE", "file".to_string()),
+            ];
+            FleetRunner::new(move || {
+                let mut command = runner.command();
+                command.env_remove("VAULT_TOKEN").envs(login.clone()).args([
+                    "token",
+                    "--min-ttl",
+                    "0s",
+                    "--lock-timeout",
+                    "60s",
+                ]);
+                command
+            })
+        })
+        .collect();
+    let refreshes_before = provider::grants(client, "refresh_token");
+    let errors_before = provider::grants(client, "errors");
+    let started = std::time::Instant::now();
+    let calls = run_fleet(
+        client,
+        EXPIRIES,
+        std::time::Duration::from_secs(180),
+        runners,
+    );
+    let refreshes = provider::grants(client, "refresh_token") - refreshes_before;
+    for call in &calls {
+        assert_eq!(call.code, 0, "runner {}: {}", call.runner, call.stderr);
+    }
+    assert!(
+        refreshes >= EXPIRIES,
+        "only {refreshes} expiries in the time allowed"
+    );
+    assert_eq!(
+        provider::grants(client, "errors"),
+        errors_before,
+        "no invalid_grant"
+    );
+    let distinct: BTreeSet<&str> = calls.iter().map(|call| call.token.as_str()).collect();
+    assert!(
+        distinct.len() as u64 == refreshes || distinct.len() as u64 == refreshes + 1,
+        "{} distinct tokens for {refreshes} refreshes",
+        distinct.len()
+    );
+    let login_path = format!("auth/{}/login", role.mount);
+    let audit =
+        std::fs::read_to_string(std::env::var("AMTOKEN_TEST_VAULT_AUDIT_LOG").unwrap()).unwrap();
+    let logins = audit
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|entry| entry["type"] == "request" && entry["request"]["path"] == login_path)
+        .count();
+    assert_eq!(logins, RUNNERS, "Vault logins");
+    println!(
+        "fleet approle: {RUNNERS} runners, {} token calls, {refreshes} refreshes, {logins} Vault logins in {:.1}s",
+        calls.len(),
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -27,6 +27,7 @@ const REDIRECT_URI = 'https://app.example.test/callback';
 const SHORT_LIVED = {
   'amtoken-fleet': 2,
   'amtoken-fleet-readers': 2,
+  'amtoken-fleet-approle': 2,
   'amtoken-exec': 2,
   'amtoken-serve': 4,
 };
@@ -94,6 +95,8 @@ server.listen(0, '127.0.0.1', () => {
       client('amtoken-serve', 'client_secret_post'),
       // Fleet readers and refreshers (2-second tokens), counted apart from the other fleet test.
       client('amtoken-fleet-readers', 'client_secret_post'),
+      // The fleet run again, with runners that log in to Vault by AppRole.
+      client('amtoken-fleet-approle', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
       // both spend it over and over.
       client('amtoken-bench', 'client_secret_post'),
