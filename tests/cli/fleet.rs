@@ -474,8 +474,6 @@ fn eight_runners_share_one_refresh_per_expiry() {
     let client = "amtoken-fleet";
     let path = unique_path("fleet");
     Runner::new(client, &path).login();
-    let refreshes_before = provider::grants(client, "refresh_token");
-    let errors_before = provider::grants(client, "errors");
     let runners = (0..RUNNERS)
         .map(|_| {
             let runner = Runner::new(client, &path);
@@ -486,44 +484,14 @@ fn eight_runners_share_one_refresh_per_expiry() {
             })
         })
         .collect();
-    let started = Instant::now();
-    let printed = run_fleet(client, EXPIRIES, Duration::from_secs(240), runners);
-    let refreshes = provider::grants(client, "refresh_token") - refreshes_before;
-    for call in &printed {
-        assert_eq!(call.code, 0, "{}", call.stderr);
-    }
-    assert!(
-        refreshes >= EXPIRIES,
-        "only {refreshes} expiries in the time allowed"
-    );
-    assert_eq!(
-        provider::grants(client, "errors"),
-        errors_before,
-        "no invalid_grant"
-    );
-    let distinct: BTreeSet<&str> = printed.iter().map(|call| call.token.as_str()).collect();
-    // The exchange's token may or may not have been printed before it went stale.
-    assert!(
-        distinct.len() as u64 == refreshes || distinct.len() as u64 == refreshes + 1,
-        "{} distinct tokens for {refreshes} refreshes",
-        distinct.len()
-    );
-    // Every printed token is a real one of the provider (they have expired since: leeway).
-    let verifier = Runner::new(client, &path);
-    let jwks = format!(
-        "{}/.well-known/openid-configuration/jwks",
-        provider::issuer()
-    );
-    for token in distinct {
-        let output = verifier.run(&[
-            "decode", "--verify", "--jwks", &jwks, "--leeway", "1h", token,
-        ]);
-        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
-    }
+    let run = run_fleet(client, EXPIRIES, Duration::from_secs(240), runners);
+    run.assert_one_refresh_per_expiry(EXPIRIES, |_| true);
+    assert_issued_by_provider(client, run.tokens(|_| true));
     println!(
-        "fleet: {RUNNERS} runners, {} token calls, {refreshes} refreshes in {:.1}s",
-        printed.len(),
-        started.elapsed().as_secs_f64()
+        "fleet: {RUNNERS} runners, {} token calls, {} refreshes in {:.1}s",
+        run.calls.len(),
+        run.refreshes,
+        run.elapsed.as_secs_f64()
     );
 }
 
@@ -889,15 +857,89 @@ impl FleetRunner {
     }
 }
 
+/// Every token is a real one of the provider's (they may have expired since: leeway).
+pub fn assert_issued_by_provider<'a>(
+    client: &'static str,
+    tokens: impl IntoIterator<Item = &'a str>,
+) {
+    let verifier = Runner::new(client, "unused");
+    let jwks = format!(
+        "{}/.well-known/openid-configuration/jwks",
+        provider::issuer()
+    );
+    for token in tokens {
+        let output = verifier.run(&[
+            "decode", "--verify", "--jwks", &jwks, "--leeway", "1h", token,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    }
+}
+
+/// The requests in OpenBao's audit log so far (tests/services.sh declares the device).
+pub fn audited_requests() -> Vec<serde_json::Value> {
+    let log =
+        std::fs::read_to_string(std::env::var("AMTOKEN_TEST_VAULT_AUDIT_LOG").unwrap()).unwrap();
+    log.lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|entry| entry["type"] == "request")
+        .collect()
+}
+
+/// What a [`run_fleet`] did: every call, and what the provider counted meanwhile.
+pub struct FleetRun {
+    pub calls: Vec<FleetCall>,
+    /// Refresh grants of the client.
+    pub refreshes: u64,
+    /// Token requests of the client the provider refused (an invalid_grant: a spent token).
+    pub refused: u64,
+    pub elapsed: Duration,
+}
+
+impl FleetRun {
+    /// Every call printed a token, `expiries` expiries came, the provider refused nothing, and
+    /// the calls `refreshing` picks out printed one distinct token per refresh: no refresh was
+    /// wasted (the exchange's token may or may not have been printed before it went stale).
+    pub fn assert_one_refresh_per_expiry(
+        &self,
+        expiries: u64,
+        refreshing: impl Fn(&FleetCall) -> bool,
+    ) {
+        for call in &self.calls {
+            assert_eq!(call.code, 0, "runner {}: {}", call.runner, call.stderr);
+        }
+        let refreshes = self.refreshes;
+        assert!(
+            refreshes >= expiries,
+            "only {refreshes} expiries in the time allowed"
+        );
+        assert_eq!(self.refused, 0, "no invalid_grant");
+        let distinct = self.tokens(refreshing).len() as u64;
+        assert!(
+            distinct == refreshes || distinct == refreshes + 1,
+            "{distinct} distinct tokens for {refreshes} refreshes"
+        );
+    }
+
+    /// The distinct tokens printed by the calls `pick` picks out.
+    pub fn tokens(&self, pick: impl Fn(&FleetCall) -> bool) -> BTreeSet<&str> {
+        self.calls
+            .iter()
+            .filter(|call| pick(call))
+            .map(|call| call.token.as_str())
+            .collect()
+    }
+}
+
 /// Runs every runner's command in a loop, each on a thread of its own, until the provider has
-/// counted `expiries` more refresh grants of `client` (or `limit` has passed); every call made.
+/// counted `expiries` more refresh grants of `client` (or `limit` has passed).
 pub fn run_fleet(
     client: &str,
     expiries: u64,
     limit: Duration,
     runners: Vec<FleetRunner>,
-) -> Vec<FleetCall> {
+) -> FleetRun {
     let refreshes_before = provider::grants(client, "refresh_token");
+    let refused_before = provider::grants(client, "errors");
     let stop = Arc::new(AtomicBool::new(false));
     let calls = Arc::new(Mutex::new(Vec::new()));
     let threads: Vec<_> = runners
@@ -929,7 +971,12 @@ pub fn run_fleet(
     for thread in threads {
         thread.join().unwrap();
     }
-    std::mem::take(&mut *calls.lock().unwrap())
+    FleetRun {
+        calls: std::mem::take(&mut *calls.lock().unwrap()),
+        refreshes: provider::grants(client, "refresh_token") - refreshes_before,
+        refused: provider::grants(client, "errors") - refused_before,
+        elapsed: started.elapsed(),
+    }
 }
 
 /// A Vault token with `policy` (HCL) under the name `name`.
@@ -962,7 +1009,6 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
              path \"secret/data/{access}\" {{ capabilities = [\"create\", \"read\", \"update\"] }}"
         ),
     );
-    let audit_file = std::env::var("AMTOKEN_TEST_VAULT_AUDIT_LOG").unwrap();
     let login = Runner::new(client, &path);
     let output = login
         .command()
@@ -971,7 +1017,6 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
-    let refreshes_before = provider::grants(client, "refresh_token");
 
     // Runners 0..READERS are readers, the last two refreshers.
     let runners = (0..READERS + 2)
@@ -1002,52 +1047,16 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
             })
         })
         .collect();
-    let printed = run_fleet(client, EXPIRIES, Duration::from_secs(180), runners);
-    let is_reader = |call: &&FleetCall| call.runner < READERS;
-    let refreshes = provider::grants(client, "refresh_token") - refreshes_before;
-    for call in &printed {
-        assert_eq!(call.code, 0, "runner {}: {}", call.runner, call.stderr);
-    }
-    assert!(
-        refreshes >= EXPIRIES,
-        "only {refreshes} expiries in the time allowed"
-    );
-    let issued: BTreeSet<&str> = printed
-        .iter()
-        .filter(|call| !is_reader(call))
-        .map(|call| call.token.as_str())
-        .collect();
-    assert!(
-        issued.len() as u64 == refreshes || issued.len() as u64 == refreshes + 1,
-        "{} distinct tokens for {refreshes} refreshes",
-        issued.len()
-    );
-    let read: BTreeSet<&str> = printed
-        .iter()
-        .filter(is_reader)
-        .map(|call| call.token.as_str())
-        .collect();
+    let run = run_fleet(client, EXPIRIES, Duration::from_secs(180), runners);
+    let is_reader = |call: &FleetCall| call.runner < READERS;
+    run.assert_one_refresh_per_expiry(EXPIRIES, |call| !is_reader(call));
+    let read = run.tokens(is_reader);
     assert!(read.len() >= 2, "the readers saw {} tokens", read.len());
-    let verifier = Runner::new(client, &path);
-    let jwks = format!(
-        "{}/.well-known/openid-configuration/jwks",
-        provider::issuer()
-    );
-    for token in &read {
-        let output = verifier.run(&[
-            "decode", "--verify", "--jwks", &jwks, "--leeway", "1h", token,
-        ]);
-        assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
-    }
+    assert_issued_by_provider(client, read);
 
     // The audit log: every request made with the readers' policy is for the access path.
-    let log = std::fs::read_to_string(&audit_file).unwrap();
     let mut reader_requests = 0;
-    for line in log.lines() {
-        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
-        if entry["type"] != "request" {
-            continue;
-        }
+    for entry in audited_requests() {
         let policies = entry["auth"]["policies"]
             .as_array()
             .cloned()
@@ -1060,13 +1069,14 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
             assert_eq!(
                 entry["request"]["path"],
                 format!("secret/data/{access}"),
-                "a reader asked for another path: {line}"
+                "a reader asked for another path: {entry}"
             );
         }
     }
     assert!(reader_requests >= 1, "no reader request in the audit log");
     println!(
-        "readers: {READERS} readers, 2 refreshers, {} token calls, {refreshes} refreshes, {reader_requests} reader requests to Vault",
-        printed.len()
+        "readers: {READERS} readers, 2 refreshers, {} token calls, {} refreshes, {reader_requests} reader requests to Vault",
+        run.calls.len(),
+        run.refreshes
     );
 }
