@@ -10,6 +10,7 @@
 # Usage: bash tests/bench/fleet.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+user_home=$HOME   # cargo's and rustup's; provider_login gives amtoken a private HOME
 source "$root/tests/bench/common.sh"
 with_services "${BASH_SOURCE[0]}"
 provider_login amtoken-vault
@@ -59,5 +60,11 @@ print(f"\nadded by reading the shared secret: {median[1] - median[0]:.2f} ms")
 print(f"added by an AppRole login: {median[2] - median[1]:.2f} ms; with the cached Vault token: {median[3] - median[1]:.2f} ms")
 PY
 cd "$root"
-cargo test --quiet --locked --test cli eight_ -- --ignored --nocapture 2>&1 | grep "^fleet"
+# The test harness prints its progress dots on the same lines as the runs' summaries.
+log=$(mktemp)
+if ! env HOME="$user_home" cargo test --quiet --locked --test cli eight_ -- --ignored --nocapture >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+grep -o "fleet.*" "$log"
 
