@@ -61,7 +61,7 @@ print(f"added by an AppRole login: {median[2] - median[1]:.2f} ms; with the cach
 PY
 cd "$root"
 # The test harness prints its progress dots on the same lines as the runs' summaries.
-log=$(mktemp)
+log=$work/fleet-tests.log   # removed with the HOME on exit
 if ! env HOME="$user_home" cargo test --quiet --locked --test cli eight_ -- --ignored --nocapture >"$log" 2>&1; then
   cat "$log" >&2
   exit 1
