@@ -12,7 +12,7 @@ use url::Url;
 use crate::http::{self, HttpError, Method, Reply, Request, StatusCode, Transport, header};
 use crate::output;
 use crate::secret::Secret;
-use crate::store::CachedToken;
+use crate::token::AccessToken;
 
 /// How often and how long to wait on 429 and 503.
 #[derive(Debug, Clone, Copy)]
@@ -25,16 +25,19 @@ pub struct RetryPolicy {
 /// the refused one (it may find that another process already replaced it) and the request is
 /// sent again; `token` then holds the new one. 429 and 503 are waited out as `policy` allows.
 /// The answer is returned whatever its status: the caller shows it.
-pub fn call(
+pub fn call<E: From<ApiError>>(
     transport: &Transport,
     request: &ApiRequest,
-    token: &mut CachedToken,
+    token: &mut AccessToken,
     policy: RetryPolicy,
-    mut fresh_token: impl FnMut(&Secret) -> crate::error::Result<CachedToken>,
-) -> crate::error::Result<Reply> {
+    mut fresh_token: impl FnMut(&Secret) -> Result<AccessToken, E>,
+) -> Result<Reply, E> {
     let mut refreshed = false;
     let mut retries = 0;
     let mut waited = Duration::ZERO;
+    // Without Retry-After: 1 s, 2 s, 4 s, … (as said on stderr, so unspread).
+    let mut backoff =
+        crate::backoff::Backoff::new(Duration::from_secs(1), Duration::from_secs(64)).exact();
     loop {
         let reply = request.send(transport, &token.access_token)?;
         if reply.status == StatusCode::UNAUTHORIZED && !refreshed {
@@ -45,9 +48,8 @@ pub fn call(
         if !request.may_retry(reply.status) || retries >= policy.retries {
             return Ok(reply);
         }
-        // Without Retry-After: 1 s, 2 s, 4 s, …
-        let wait = retry_after(&reply, Utc::now())
-            .unwrap_or_else(|| Duration::from_secs(1 << retries.min(6)));
+        let fallback = backoff.next_wait();
+        let wait = retry_after(&reply, Utc::now()).unwrap_or(fallback);
         if waited.saturating_add(wait) > policy.max_wait {
             output::note(format_args!(
                 "{} asks to wait {}s more, past --max-wait {}s: giving up",

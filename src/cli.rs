@@ -19,7 +19,7 @@ pub use crate::output::TokenFormat;
 pub use crate::store::{Backend, FleetRole, VaultAuthMethod, VaultTokenCache};
 
 mod hot_path;
-mod settings;
+pub mod settings;
 
 pub use settings::{BadFileValue, GlobalArgs, ProfileTable};
 

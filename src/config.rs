@@ -12,6 +12,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use serde::Deserialize;
 
+use crate::cli::settings;
 use crate::cli::{GlobalArgs, ProfileTable};
 use crate::http::TransportOptions;
 use crate::oauth::ClientAuthMethod;
@@ -92,7 +93,7 @@ pub struct Settings {
 /// The Vault token: `VAULT_TOKEN`, else `BAO_TOKEN`, else the file `~/.vault-token`; never a
 /// flag. `None` when there is none (an error only when Vault is used).
 fn vault_token() -> Option<Secret> {
-    if let Some(token) = non_empty_env("VAULT_TOKEN").or_else(|| non_empty_env("BAO_TOKEN")) {
+    if let Some(token) = non_empty_env(settings::VAULT_TOKEN).or_else(|| non_empty_env(settings::BAO_TOKEN)) {
         return Some(Secret::new(token));
     }
     let home = std::env::var_os("HOME")?;
@@ -304,7 +305,7 @@ impl Settings {
     /// `None` for a public client. Read only when a grant needs it.
     pub fn client_secret(&self) -> Result<Option<Secret>, ConfigError> {
         let Some(path) = &self.client_secret_file else {
-            return Ok(std::env::var("AMTOKEN_CLIENT_SECRET")
+            return Ok(std::env::var(settings::CLIENT_SECRET)
                 .ok()
                 .filter(|value| !value.is_empty())
                 .map(Secret::new));
@@ -485,7 +486,7 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
                         })?;
                     Some(text.trim().to_string())
                 }
-                None => non_empty_env("AMTOKEN_VAULT_SECRET_ID"),
+                None => non_empty_env(settings::VAULT_SECRET_ID),
             }
             .filter(|secret| !secret.is_empty())
             .ok_or_else(|| {
@@ -531,8 +532,8 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
 /// GitHub Actions' OIDC request, when the job may make one.
 fn github_actions_request(merged: &GlobalArgs) -> Option<JwtSource> {
     Some(JwtSource::GitHubActions {
-        request_url: non_empty_env("ACTIONS_ID_TOKEN_REQUEST_URL")?,
-        request_token: Secret::new(non_empty_env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")?),
+        request_url: non_empty_env(settings::ACTIONS_ID_TOKEN_REQUEST_URL)?,
+        request_token: Secret::new(non_empty_env(settings::ACTIONS_ID_TOKEN_REQUEST_TOKEN)?),
         audience: merged.vault_jwt_audience.clone(),
     })
 }

@@ -11,7 +11,6 @@ use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::Transport;
 use crate::jwt::{self, Expectations, Jwt, KeySet, Verified};
 use crate::oauth::discovery::{self, Discovery};
-use crate::store;
 
 /// How long a cached discovery document or key set is used without asking again.
 const DOCUMENT_TTL_SECONDS: i64 = 86_400;
@@ -19,7 +18,7 @@ const DOCUMENT_TTL_SECONDS: i64 = 86_400;
 /// A document as cached, with when it was fetched.
 #[derive(Debug, Serialize, Deserialize)]
 struct Cached<T> {
-    #[serde(with = "store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     fetched_at: DateTime<Utc>,
     document: T,
 }

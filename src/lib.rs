@@ -3,6 +3,7 @@
 //! The binary parses the command line ([`cli::Cli`]), calls [`run`], and reports the error.
 
 mod api_client;
+mod backoff;
 pub mod cli;
 mod commands;
 mod config;
@@ -10,6 +11,7 @@ pub mod error;
 mod files;
 mod http;
 mod issuer;
+mod keeper;
 pub mod jwt;
 mod oauth;
 pub mod output;
@@ -19,6 +21,7 @@ pub mod secret;
 mod session;
 mod store;
 mod text;
+mod token;
 
 /// Entry points for the fuzz targets in `tests/fuzz`. Not an API.
 #[doc(hidden)]

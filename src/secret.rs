@@ -1,11 +1,19 @@
-//! `Secret`: a string that never shows itself by accident.
+//! `Secret`: a string that never shows itself by accident, and is wiped from memory when it
+//! is dropped.
 
 use std::fmt;
 
 /// A refresh token, client secret or access token. `Debug` is redacted and there is no
-/// `Display`; [`Secret::expose`] is the only way to the value.
+/// `Display`; [`Secret::expose`] is the only way to the value. Dropping it overwrites the
+/// bytes (`zeroize`), so a token `serve` held yesterday is not left in freed memory.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 impl Secret {
     /// Wraps a value read from the user, the environment, a file or the server.

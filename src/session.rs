@@ -15,8 +15,9 @@ use crate::jwt;
 use crate::oauth::{ClientCredentials, ErrorCode, Grant, OAuthError, TokenEndpoint, TokenReply};
 use crate::output;
 use crate::secret::Secret;
+use crate::token::AccessToken;
 use crate::store::{
-    self, CachedToken, CredentialStore, FleetRole, Loaded, Record, SharedState, Version, cache,
+    self, CredentialStore, FleetRole, Loaded, Record, SharedState, Version, cache,
 };
 
 /// Used when the server says nothing of the access token's lifetime (no `expires_in`, not a
@@ -49,7 +50,7 @@ pub enum Freshness<'a> {
 
 impl Freshness<'_> {
     /// Whether `token` will do at `now`.
-    pub fn allows(&self, token: &CachedToken, now: DateTime<Utc>) -> bool {
+    pub fn allows(&self, token: &AccessToken, now: DateTime<Utc>) -> bool {
         let left = token.seconds_left(now);
         match self {
             Freshness::AtLeast(min_ttl) => {
@@ -61,8 +62,19 @@ impl Freshness<'_> {
     }
 }
 
-/// No two renewals closer together than this, whatever a server says a token lives.
-const SHORTEST_INTERVAL: Duration = Duration::from_secs(1);
+/// No two renewals closer together than this, whatever a server says a token lives; and an
+/// access token with less than this left is never handed out.
+pub const SHORTEST_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The longest an access token is believed to live, whatever the server says: a day (ApprovalMax's
+/// live an hour; the common providers' at most a day). A token said to live longer is renewed
+/// after a day; a published one that claims more is refused (a bogus `expires_in` of ten years
+/// must not pin a fleet).
+pub const LONGEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+fn longest_lifetime() -> chrono::TimeDelta {
+    chrono::TimeDelta::from_std(LONGEST_LIFETIME).unwrap_or(chrono::TimeDelta::MAX)
+}
 
 /// When a process that keeps a token (`exec`, `serve`) renews it: a token that expires at `expires_at` and was received at `received`:
 /// `min_ttl` before its expiry, or halfway through its life when it lives less than twice
@@ -94,9 +106,12 @@ fn access_token_expiry(
         .ok()
         .and_then(|token| token.expires_at());
     let counted = tokens.expires_in.map(|seconds| {
-        requested_at + chrono::Duration::seconds(seconds.clamp(0, 10 * 365 * 86_400))
+        requested_at
+            + chrono::Duration::seconds(
+                seconds.clamp(0, i64::try_from(LONGEST_LIFETIME.as_secs()).unwrap_or(i64::MAX)),
+            )
     });
-    match (counted, claimed) {
+    let expiry = match (counted, claimed) {
         (Some(counted), Some(claimed)) if claimed > now => counted.min(claimed),
         (Some(counted), _) => counted,
         (None, Some(claimed)) => claimed,
@@ -106,7 +121,8 @@ fn access_token_expiry(
             ));
             now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
         }
-    }
+    };
+    expiry.min(requested_at + longest_lifetime())
 }
 
 /// How [`Session::valid_token`] came by its token.
@@ -160,14 +176,14 @@ enum Chain {
 struct Issued {
     /// The new record, when the answer carried a refresh token.
     record: Option<Record>,
-    token: Result<CachedToken>,
+    token: Result<AccessToken>,
 }
 
 /// A refresh whose answer never arrived: which refresh token it sent, and when.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct LostAnswer {
     refresh_token_sha256: String,
-    #[serde(with = "store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     at: DateTime<Utc>,
 }
 
@@ -175,7 +191,7 @@ struct LostAnswer {
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct SeedUse {
     profile: String,
-    #[serde(with = "store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     at: DateTime<Utc>,
 }
 
@@ -200,51 +216,82 @@ pub struct Forgotten {
     pub revocation: Revocation,
 }
 
-/// One profile: its settings, its store and how a refresh token may be seeded.
+/// How a session comes by a new access token, chosen once when it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// A store of this machine's (keychain, file): refresh under the profile lock.
+    Local,
+    /// A fleet's shared secret (Vault): refresh under the fleet lease, then publish for readers
+    /// (session/fleet.rs).
+    Fleet,
+    /// A fleet reader (`--fleet-role reader`): only the access token refreshers publish.
+    Reader,
+}
+
+/// What is stored for a profile, as `status` shows it: offline, whatever the strategy.
+#[derive(Debug, Default)]
+pub struct Stored {
+    /// The refresh token's record; never known to a reader.
+    pub record: Option<Record>,
+    /// The access token: the local cache's, the shared secret's, or the published one.
+    pub access: Option<AccessToken>,
+    /// The shared secret's version (Vault), else `None`.
+    pub version: Option<u64>,
+    /// Who holds the fleet's refresh lease, and until when.
+    pub lease: Option<(String, DateTime<Utc>)>,
+    /// Why the local cache could not be read, when it could not.
+    pub cache_problem: Option<String>,
+}
+
+/// One profile: its settings, its store, how it renews, and how a refresh token may be seeded.
 pub struct Session<'a> {
     settings: &'a Settings,
     store: Box<dyn CredentialStore + 'a>,
+    strategy: Strategy,
     seed: Option<Secret>,
     transport: std::cell::OnceCell<Transport>,
 }
 
 impl<'a> Session<'a> {
-    /// The session of the settings' profile, with the store they choose and the seed from
-    /// `AMTOKEN_REFRESH_TOKEN`. Opening touches nothing.
+    /// The session of the settings' profile, with the store they choose, the strategy that
+    /// store and `--fleet-role` imply, and the seed from `AMTOKEN_REFRESH_TOKEN`. Opening
+    /// touches nothing.
     pub fn open(settings: &'a Settings) -> Self {
-        let seed = std::env::var("AMTOKEN_REFRESH_TOKEN")
+        let seed = std::env::var(crate::cli::settings::REFRESH_TOKEN_SEED)
             .ok()
             .map(|value| value.trim().to_string())
             .filter(|value| !value.is_empty())
             .map(Secret::new);
-        Session {
-            settings,
-            store: store::open(&settings.store_settings()),
-            seed,
-            transport: std::cell::OnceCell::new(),
-        }
+        Session::over(settings, store::open(&settings.store_settings())).seeded_with(seed)
     }
 
-    /// A session over a given store, without a seed.
-    #[cfg(test)]
-    pub fn with_store(settings: &'a Settings, store: Box<dyn CredentialStore + 'a>) -> Self {
+    /// A session over a given store, without a seed; the strategy follows from the store.
+    pub(crate) fn over(settings: &'a Settings, store: Box<dyn CredentialStore + 'a>) -> Self {
+        let strategy = match (store.shared().is_some(), settings.fleet_role) {
+            (false, _) => Strategy::Local,
+            (true, FleetRole::Refresher) => Strategy::Fleet,
+            (true, FleetRole::Reader) => Strategy::Reader,
+        };
         Session {
             settings,
             store,
+            strategy,
             seed: None,
             transport: std::cell::OnceCell::new(),
         }
     }
 
     /// Seeds an empty store with this refresh token.
-    #[cfg(test)]
-    pub fn seeded_with(self, seed: Option<Secret>) -> Self {
+    pub(crate) fn seeded_with(self, seed: Option<Secret>) -> Self {
         Session { seed, ..self }
     }
 
     /// Where the profile's record lives, for messages.
     pub fn store_location(&self) -> String {
-        self.store.location()
+        match (self.strategy, self.store.shared()) {
+            (Strategy::Reader, Some(shared)) => shared.published_location(),
+            _ => self.store.location(),
+        }
     }
 
     /// The profiles the store holds.
@@ -254,31 +301,57 @@ impl<'a> Session<'a> {
             .context("failed to list the stored profiles")
     }
 
-    /// The stored record, as it is: no rescue adoption, no seeding, no checks (`status`).
+    /// The stored record, as it is: no rescue adoption, no seeding, no checks.
     pub fn stored_record(&self) -> Result<Option<Loaded>> {
         self.store
             .load()
             .context("failed to read the stored refresh token")
     }
 
-    /// Whether the store is shared by a fleet (Vault): its secret is the truth, not the local
-    /// cache.
-    pub fn is_shared(&self) -> bool {
-        self.store.shared().is_some()
-    }
-
-    /// The whole shared state and its version, when the store is shared (Vault).
-    pub fn stored_shared(&self) -> Result<Option<(SharedState, Version)>> {
-        match self.store.shared() {
-            Some(shared) => shared
-                .read_shared()
-                .context("failed to read the shared secret"),
-            None => Ok(None),
+    /// What is stored, offline (`status`): the local store and cache; the shared secret for a
+    /// fleet (the truth there, not the local cache); the published token for a reader.
+    pub fn stored(&self) -> Result<Stored> {
+        match (self.strategy, self.store.shared()) {
+            (Strategy::Reader, Some(shared)) => Ok(Stored {
+                access: shared
+                    .read_published()
+                    .context("failed to read the published access token")?
+                    .map(|(published, _)| published.token),
+                ..Stored::default()
+            }),
+            (_, Some(shared)) => {
+                let Some((state, version)) = shared
+                    .read_shared()
+                    .context("failed to read the shared secret")?
+                else {
+                    return Ok(Stored::default());
+                };
+                Ok(Stored {
+                    access: state.access(),
+                    version: version.number(),
+                    lease: state.lease_holder.clone().zip(state.lease_until),
+                    record: Some(state.record),
+                    cache_problem: None,
+                })
+            }
+            (_, None) => {
+                let record = self.stored_record()?.map(|loaded| loaded.record);
+                let (access, cache_problem) = match self.cached_token() {
+                    Ok(access) => (access, None),
+                    Err(error) => (None, Some(error.to_string())),
+                };
+                Ok(Stored {
+                    record,
+                    access,
+                    cache_problem,
+                    ..Stored::default()
+                })
+            }
         }
     }
 
     /// The cached access token, as it is.
-    pub fn cached_token(&self) -> Result<Option<CachedToken>, store::StoreError> {
+    pub fn cached_token(&self) -> Result<Option<AccessToken>, store::StoreError> {
         cache::load(&self.settings.paths.cache_file(&self.settings.profile))
     }
 
@@ -308,16 +381,17 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// A valid access token: the cached one when `freshness` allows it (no network, no
-    /// keychain, no lock: the hot path of `amtoken token`), otherwise from the refresh grant,
-    /// run under the profile lock so that two processes never spend the same refresh token.
-    pub fn valid_token(&self, freshness: Freshness<'_>) -> Result<(CachedToken, Provenance)> {
+    /// A valid access token, whatever the strategy: the cached one when `freshness` allows it
+    /// (no network, no keychain, no lock: the hot path of `amtoken token`); else, locally, the
+    /// refresh grant under the profile lock, so that two processes never spend the same
+    /// refresh token; in a fleet, the shared secret under the lease; for a reader, the
+    /// published token.
+    pub fn token(&self, freshness: Freshness<'_>) -> Result<(AccessToken, Provenance)> {
         if let Some(cached) = self.usable_cache(freshness, Utc::now()) {
             return Ok((cached, Provenance::Cached));
         }
-        if self.settings.fleet_role == FleetRole::Reader
-            && let Some(shared) = self.store.shared()
-        {
+        let shared = self.store.shared();
+        if let (Strategy::Reader, Some(shared)) = (self.strategy, shared) {
             return self.reader_token(shared, freshness);
         }
         let _guard = self.store.lock(self.settings.lock_timeout)?;
@@ -325,10 +399,10 @@ impl<'a> Session<'a> {
         if let Some(cached) = self.usable_cache(freshness, Utc::now()) {
             return Ok((cached, Provenance::Cached));
         }
-        let loaded = self.usable_record()?;
-        if let Some(shared) = self.store.shared() {
+        if let (Strategy::Fleet, Some(shared)) = (self.strategy, shared) {
             return self.fleet_token(shared, freshness);
         }
+        let loaded = self.usable_record()?;
         let reply = self.request_refresh(&loaded.record)?;
         let identity = Identity::of(&loaded.record);
         let token = self
@@ -370,7 +444,7 @@ impl<'a> Session<'a> {
         &self,
         code: &Secret,
         code_verifier: Option<&Secret>,
-    ) -> Result<(CachedToken, bool)> {
+    ) -> Result<(AccessToken, bool)> {
         let settings = self.settings;
         let identity = Identity {
             issuer: settings.issuer_or_default().to_string(),
@@ -541,7 +615,7 @@ impl<'a> Session<'a> {
     }
 
     /// The cached token when it belongs to these settings and `freshness` allows it.
-    fn usable_cache(&self, freshness: Freshness<'_>, now: DateTime<Utc>) -> Option<CachedToken> {
+    fn usable_cache(&self, freshness: Freshness<'_>, now: DateTime<Utc>) -> Option<AccessToken> {
         let cached = match self.cached_token() {
             Ok(cached) => cached?,
             Err(error) => {
@@ -555,19 +629,14 @@ impl<'a> Session<'a> {
         freshness.allows(&cached, now).then_some(cached)
     }
 
-    /// The stored record for a refresh — or a newer one a failed local store left in the
+    /// The local store's record for a refresh — or a newer one a failed store left in the
     /// rescue file, which is moved into the store first — seeded when nothing is stored; refused when
     /// it was obtained for another issuer or client.
     fn usable_record(&self) -> Result<Loaded> {
         let stored = self.stored_record()?;
         let rescue_path = self.settings.paths.rescue_file(&self.settings.profile);
-        // A shared store adopts a rescued token under the fleet lease instead (fleet.rs).
-        let rescue = if self.is_shared() {
-            None
-        } else {
-            store::read_rescue(&rescue_path)?
-        };
-        let rescued = rescue.filter(|rescued| {
+        // Local stores only: a fleet adopts a rescued token under its lease (fleet.rs).
+        let rescued = store::read_rescue(&rescue_path)?.filter(|rescued| {
             stored
                 .as_ref()
                 .is_none_or(|stored| rescued.obtained_at >= stored.record.obtained_at)
@@ -707,13 +776,21 @@ impl<'a> Session<'a> {
         reply: TokenReply,
         previous: (&str, Chain),
         expected: Option<&Version>,
-    ) -> Result<CachedToken> {
+    ) -> Result<AccessToken> {
         let issued = self.read_issued(identity, reply, previous);
         if let Some(record) = &issued.record {
             match self.store.shared() {
                 Some(shared) => {
                     let state = SharedState::new(record.clone(), issued.token.as_ref().ok());
-                    self.store_or_rescue(record, || shared.write_shared(&state, expected))?;
+                    let mut version = None;
+                    self.store_or_rescue(record, || {
+                        let written = shared.write_shared(&state, expected)?;
+                        version = Some(written.clone());
+                        Ok(written)
+                    })?;
+                    if let (Some(version), Ok(token)) = (version, &issued.token) {
+                        self.publish_for_readers(shared, token, &version);
+                    }
                 }
                 None => self.store_or_rescue(record, || self.store.save(record, expected))?,
             }
@@ -734,20 +811,21 @@ impl<'a> Session<'a> {
     ) -> Issued {
         let now = Utc::now();
         let requested_at = reply.requested_at.min(now);
+        // The access token's `auth_time` says when the person consented: it begins a chain,
+        // and a chain that does not know its start (a seed) learns it from the first refresh.
+        let auth_time = reply
+            .tokens
+            .as_ref()
+            .ok()
+            .and_then(|tokens| jwt::decode(tokens.access_token.expose()).ok())
+            .and_then(|token| match token.time_claim("auth_time") {
+                jwt::TimeClaim::At(at) if at <= now => Some(at),
+                _ => None,
+            });
         let authorized_at = match chain {
-            Chain::Continues(at) => at,
-            Chain::Begins => Some(
-                reply
-                    .tokens
-                    .as_ref()
-                    .ok()
-                    .and_then(|tokens| jwt::decode(tokens.access_token.expose()).ok())
-                    .and_then(|token| match token.time_claim("auth_time") {
-                        jwt::TimeClaim::At(at) if at <= now => Some(at),
-                        _ => None,
-                    })
-                    .unwrap_or(now),
-            ),
+            Chain::Continues(Some(at)) => Some(at),
+            Chain::Continues(None) => auth_time,
+            Chain::Begins => Some(auth_time.unwrap_or(now)),
         };
         let granted_scope = reply
             .tokens
@@ -763,7 +841,7 @@ impl<'a> Session<'a> {
             obtained_at: now,
             authorized_at,
         });
-        let token = reply.tokens.map_err(Error::from).map(|tokens| {
+        let token = reply.tokens.map_err(Error::from).and_then(|tokens| {
             if self.settings.verbose && !tokens.extra.is_empty() {
                 let names: Vec<&str> = tokens.extra.keys().map(String::as_str).collect();
                 output::note(format_args!(
@@ -772,20 +850,32 @@ impl<'a> Session<'a> {
                 ));
             }
             let expires_at = access_token_expiry(&tokens, requested_at, now);
-            CachedToken {
+            // Never hand out a token that is dead on arrival (`expires_in: 0`): it is the
+            // server's failure, and a keeper pauses on it rather than asking again at once.
+            if expires_at - now < chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default() {
+                return Err(Error::msg(
+                    Kind::ServerRefused,
+                    format!(
+                        "the token endpoint issued an access token that expires at {} (expires_in {}): already expired",
+                        output::rfc3339(expires_at),
+                        tokens.expires_in.map_or_else(|| "absent".to_string(), |seconds| seconds.to_string())
+                    ),
+                ));
+            }
+            Ok(AccessToken {
                 access_token: tokens.access_token,
                 token_type: tokens.token_type,
                 expires_at,
                 scope: granted_scope,
                 issuer: identity.issuer.clone(),
                 client_id: identity.client_id.clone(),
-            }
+            })
         });
         Issued { record, token }
     }
 
     /// Keeps `token` in the local cache: only a cache, so failing costs a refresh next time.
-    fn cache_locally(&self, token: &CachedToken) {
+    fn cache_locally(&self, token: &AccessToken) {
         let cache_file = self.settings.paths.cache_file(&self.settings.profile);
         if let Err(error) = cache::save(&cache_file, token) {
             output::warn(format_args!("cannot cache the access token: {error}"));

@@ -24,6 +24,7 @@ const fn switch(long: &'static str) -> Flag {
         takes_value: false,
         env: None,
         default: None,
+        secret: false,
     }
 }
 
@@ -34,6 +35,7 @@ const fn option(long: &'static str, env: Option<&'static str>) -> Flag {
         takes_value: true,
         env,
         default: None,
+        secret: false,
     }
 }
 

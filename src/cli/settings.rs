@@ -25,6 +25,76 @@ use super::{
     parse_duration, parse_lifetime,
 };
 
+/// A credential amtoken reads from the environment only — never from a flag, never from the
+/// config file. Each is named here once: config reads it by this name, `exec` withholds every
+/// one of them (and every global setting marked `secret: yes`) from COMMAND, and
+/// docs/REFERENCE.md lists them (a test checks).
+#[derive(Debug)]
+pub struct SecretVariable {
+    pub name: &'static str,
+    /// What it holds, for the docs.
+    pub what: &'static str,
+}
+
+/// The OAuth client secret.
+pub const CLIENT_SECRET: &str = "AMTOKEN_CLIENT_SECRET";
+/// A refresh token that seeds an empty store.
+pub const REFRESH_TOKEN_SEED: &str = "AMTOKEN_REFRESH_TOKEN";
+/// The Vault token (Vault's own name, and OpenBao's).
+pub const VAULT_TOKEN: &str = "VAULT_TOKEN";
+pub const BAO_TOKEN: &str = "BAO_TOKEN";
+/// The AppRole secret id.
+pub const VAULT_SECRET_ID: &str = "AMTOKEN_VAULT_SECRET_ID";
+/// GitHub Actions' OIDC request: the runner's bearer token for it, and where to send it.
+pub const ACTIONS_ID_TOKEN_REQUEST_TOKEN: &str = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+pub const ACTIONS_ID_TOKEN_REQUEST_URL: &str = "ACTIONS_ID_TOKEN_REQUEST_URL";
+
+/// Every credential variable, in the order docs/REFERENCE.md lists them.
+pub static SECRET_VARIABLES: &[SecretVariable] = &[
+    SecretVariable {
+        name: CLIENT_SECRET,
+        what: "the OAuth client secret",
+    },
+    SecretVariable {
+        name: REFRESH_TOKEN_SEED,
+        what: "a refresh token that seeds an empty store, once",
+    },
+    SecretVariable {
+        name: VAULT_TOKEN,
+        what: "the Vault token",
+    },
+    SecretVariable {
+        name: BAO_TOKEN,
+        what: "the OpenBao token",
+    },
+    SecretVariable {
+        name: VAULT_SECRET_ID,
+        what: "the AppRole secret id",
+    },
+    SecretVariable {
+        name: ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+        what: "GitHub Actions' bearer token for its OIDC request",
+    },
+    SecretVariable {
+        name: ACTIONS_ID_TOKEN_REQUEST_URL,
+        what: "where GitHub Actions' OIDC request goes (it mints identity tokens)",
+    },
+];
+
+/// Every environment variable COMMAND of `amtoken exec` must not see: the credential
+/// variables, and the variables of the global settings marked `secret: yes`.
+pub fn withheld_variables() -> impl Iterator<Item = &'static str> {
+    SECRET_VARIABLES
+        .iter()
+        .map(|variable| variable.name)
+        .chain(
+            GLOBAL_FLAGS
+                .iter()
+                .filter(|flag| flag.secret)
+                .filter_map(|flag| flag.env),
+        )
+}
+
 /// A flag as the quick parse needs to know it.
 #[derive(Debug)]
 pub(crate) struct Flag {
@@ -33,6 +103,8 @@ pub(crate) struct Flag {
     pub takes_value: bool,
     pub env: Option<&'static str>,
     pub default: Option<&'static str>,
+    /// Part of a credential: its variable is withheld from `exec`'s COMMAND.
+    pub secret: bool,
 }
 
 /// The shapes a setting's field has: `Option<T>` (absent unless given), `bool` (a switch), or
@@ -126,6 +198,16 @@ macro_rules! optional {
     };
 }
 
+/// `secret: yes` as a bool; absent is `false`.
+macro_rules! is_yes {
+    () => {
+        false
+    };
+    (yes) => {
+        true
+    };
+}
+
 /// [`ProfileTable`]'s fields: those of the entries marked `file: yes`, gathered one by one.
 macro_rules! profile_table {
     ([$($done:tt)*]) => {
@@ -171,6 +253,7 @@ macro_rules! global_settings {
             $(default: $default:literal,)?
             parser: $parser:expr,
             file: $file:ident,
+            $(secret: $secret:ident,)?
             $(clap: [$($clap:tt)*],)?
         }
     )*) => {
@@ -201,6 +284,7 @@ macro_rules! global_settings {
                 takes_value: <$type as FieldValue>::TAKES_VALUE,
                 env: optional!($($env)?),
                 default: optional!($($default)?),
+                secret: is_yes!($($secret)?),
             },
         )*];
 
@@ -484,6 +568,8 @@ global_settings! {
         value_name: "ID",
         parser: StringValueParser::new(),
         file: yes,
+        // With the secret id it is the whole AppRole credential.
+        secret: yes,
     }
 
     /// Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag's value)
@@ -549,6 +635,70 @@ global_settings! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Environment variables that look like credentials but are not amtoken's own: what
+    /// `exec` hands COMMAND, a path to a file, and the test suite's.
+    const NOT_CREDENTIALS: &[&str] = &[
+        "AMTOKEN_ACCESS_TOKEN",
+        "AMTOKEN_TOKEN_FILE",
+        "AMTOKEN_VAULT_SECRET_ID_FILE",
+        "AMTOKEN_VAULT_TOKEN_CACHE",
+        "AMTOKEN_TOKEN_URL",
+    ];
+
+    /// Issue 27.5: every variable in the source that names a secret, a token or an AppRole id is
+    /// withheld from `exec`'s COMMAND. A new credential read anywhere fails this until it is
+    /// named in [`SECRET_VARIABLES`] or marked `secret: yes`.
+    #[test]
+    fn every_credential_variable_in_the_source_is_withheld() {
+        let withheld: Vec<&str> = withheld_variables().collect();
+        let mut sources = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut seen = Vec::new();
+        while let Some(path) = sources.pop() {
+            if path.is_dir() {
+                sources.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|ext| ext != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for quoted in text.split('"').skip(1).step_by(2) {
+                let looks_like_variable = quoted.contains('_')
+                    && quoted.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                    && ["SECRET", "TOKEN", "ROLE_ID", "PASSWORD"].iter().any(|word| {
+                        quoted.trim_start_matches("AMTOKEN_").contains(word)
+                    });
+                if looks_like_variable
+                    && !quoted.starts_with("AMTOKEN_TEST_")
+                    && !NOT_CREDENTIALS.contains(&quoted)
+                {
+                    seen.push(quoted.to_string());
+                    assert!(
+                        withheld.contains(&quoted),
+                        "{quoted} ({}) looks like a credential but exec would hand it to COMMAND",
+                        path.display()
+                    );
+                }
+            }
+        }
+        for expected in ["AMTOKEN_VAULT_ROLE_ID", "AMTOKEN_VAULT_SECRET_ID", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"] {
+            assert!(withheld.contains(&expected), "{expected}");
+        }
+        assert!(seen.len() >= 7, "the scan found too little: {seen:?}");
+    }
+
+    /// docs/REFERENCE.md names every credential variable, with what it holds.
+    #[test]
+    fn the_reference_lists_every_credential_variable() {
+        let reference =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/REFERENCE.md"))
+                .unwrap();
+        for variable in SECRET_VARIABLES {
+            let row = format!("| `{}` | {} |", variable.name, variable.what);
+            assert!(reference.contains(&row), "docs/REFERENCE.md lacks the row {row}");
+        }
+    }
 
     #[test]
     fn a_table_value_is_parsed_as_the_flag_would_be() {

@@ -12,7 +12,7 @@ use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::{Method, Reply, Transport, header};
 use crate::output;
 use crate::session::{Freshness, Session};
-use crate::store::CachedToken;
+use crate::token::AccessToken;
 
 /// Runs `amtoken api`.
 pub fn run(args: &ApiArgs, settings: &Settings, color: bool) -> Result<()> {
@@ -25,7 +25,7 @@ pub fn run(args: &ApiArgs, settings: &Settings, color: bool) -> Result<()> {
         ));
     }
     let session = Session::open(settings);
-    let (mut token, _) = session.valid_token(Freshness::AtLeast(args.min_ttl))?;
+    let (mut token, _) = session.token(Freshness::AtLeast(args.min_ttl))?;
     let policy = RetryPolicy {
         retries: args.retries,
         max_wait: args.max_wait,
@@ -54,7 +54,7 @@ pub fn run(args: &ApiArgs, settings: &Settings, color: bool) -> Result<()> {
 struct Call<'a> {
     session: &'a Session<'a>,
     transport: &'a Transport,
-    token: &'a mut CachedToken,
+    token: &'a mut AccessToken,
     policy: RetryPolicy,
     include: bool,
     color: bool,
@@ -68,7 +68,7 @@ impl Call<'_> {
             request,
             self.token,
             self.policy,
-            |refused| Ok(session.valid_token(Freshness::Except(refused))?.0),
+            |refused| Ok::<_, crate::error::Error>(session.token(Freshness::Except(refused))?.0),
         )
         .context(format!("{} {}", request.method, request.url.path()))
     }

@@ -12,26 +12,18 @@ use crate::cli::ExecArgs;
 use crate::config::Settings;
 use crate::error::{Context as _, Error, ExitStatus, Kind, Result};
 use crate::output;
+use crate::keeper::Keeper;
 use crate::session::{Freshness, Session};
 use crate::text::rfc3339;
 use token_file::TokenFile;
 
-/// amtoken's own credentials: COMMAND gets the access token, never what mints new ones (as
-/// aws-vault and `op run` keep theirs).
-const WITHHELD: &[&str] = &[
-    "AMTOKEN_CLIENT_SECRET",
-    "AMTOKEN_REFRESH_TOKEN",
-    "VAULT_TOKEN",
-    "BAO_TOKEN",
-];
-
 /// Runs `amtoken exec`; the exit status is COMMAND's (128 + the signal that ended it).
 pub fn run(args: &ExecArgs, settings: &Settings) -> Result<ExitStatus> {
-    let session = Session::open(settings);
-    let (token, _) = session.valid_token(Freshness::AtLeast(args.min_ttl))?;
     let Some((program, arguments)) = args.command.split_first() else {
         return Err(Error::msg(Kind::Usage, "no COMMAND to run"));
     };
+    let session = Session::open(settings);
+    let (token, _) = session.token(Freshness::AtLeast(args.min_ttl))?;
     let token_file = TokenFile::create(
         settings.paths.runtime_dir(),
         &settings.profile,
@@ -47,7 +39,9 @@ pub fn run(args: &ExecArgs, settings: &Settings) -> Result<ExitStatus> {
         .env("AMTOKEN_EXPIRES_AT", rfc3339(token.expires_at))
         .env("AMTOKEN_TOKEN_FILE", token_file.path())
         .env("AMTOKEN_API_URL", settings.api_url.trim_end_matches('/'));
-    for name in WITHHELD {
+    // amtoken's own credentials: COMMAND gets the access token, never what mints new ones (as
+    // aws-vault and `op run` keep theirs). The list comes from the settings' definitions.
+    for name in crate::cli::settings::withheld_variables() {
         command.env_remove(name);
     }
     crate::process::restore_core_limit(&mut command);
@@ -63,14 +57,16 @@ pub fn run(args: &ExecArgs, settings: &Settings) -> Result<ExitStatus> {
         forward::wait_unreaped(pid);
         let _ = ended_sender.send(());
     });
-    renewal::keep_fresh(
-        &session,
+    let mut keeper = Keeper::new(
+        session,
         args.min_ttl,
-        token,
-        &token_file,
-        &ended,
+        ("exec", "COMMAND's token"),
         settings.verbose,
     );
+    keeper.hold(token);
+    keeper.add_sink(Box::new(&token_file));
+    renewal::keep_fresh(&mut keeper, &ended);
+    drop(keeper);
     let _ = waiter.join();
     forwarding.stop();
     let status = child

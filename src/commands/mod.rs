@@ -19,10 +19,10 @@ use chrono::Utc;
 use crate::config::Settings;
 use crate::error::Result;
 use crate::output::{self, TokenFormat, TokenView};
-use crate::store::CachedToken;
+use crate::token::AccessToken;
 
 /// Prints `token` on stdout in `format`.
-fn print_token(settings: &Settings, token: &CachedToken, format: TokenFormat) -> Result<()> {
+fn print_token(settings: &Settings, token: &AccessToken, format: TokenFormat) -> Result<()> {
     let view = TokenView {
         access_token: token.access_token.expose(),
         token_type: &token.token_type,
@@ -38,7 +38,7 @@ fn print_token(settings: &Settings, token: &CachedToken, format: TokenFormat) ->
 /// refresh token.
 fn report_login(
     settings: &Settings,
-    token: &CachedToken,
+    token: &AccessToken,
     issued_refresh_token: bool,
     format: TokenFormat,
 ) -> Result<()> {
@@ -56,7 +56,7 @@ fn report_login(
 fn report_tokens(
     settings: &Settings,
     action: &str,
-    token: &CachedToken,
+    token: &AccessToken,
     format: TokenFormat,
 ) -> Result<()> {
     output::note(format_args!(

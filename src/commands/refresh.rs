@@ -12,7 +12,7 @@ pub fn run(args: &RefreshArgs, settings: &Settings) -> Result<()> {
     } else {
         Freshness::AtLeast(args.min_ttl)
     };
-    let (token, provenance) = Session::open(settings).valid_token(freshness)?;
+    let (token, provenance) = Session::open(settings).token(freshness)?;
     let action = match provenance {
         Provenance::Refreshed => "refreshed",
         Provenance::Cached => "no refresh needed for",

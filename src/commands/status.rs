@@ -12,7 +12,8 @@ use crate::error::{Error, Kind, Result};
 use crate::jwt;
 use crate::output;
 use crate::session::{self, Session};
-use crate::store::{CachedToken, Record};
+use crate::store::Record;
+use crate::token::AccessToken;
 
 /// ApprovalMax refresh tokens are believed to die at 30 days; warn a little before, when the
 /// chain's start is not known.
@@ -199,32 +200,18 @@ struct AccessTokenStatus {
 fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusReport> {
     let session = Session::open(settings);
     let mut warnings = Vec::new();
-    // A shared store is the truth for the fleet: its record, access token and lease.
-    let (record, cached, store_version, lease) = match session.stored_shared()? {
-        Some((state, version)) => (
-            Some(state.record.clone()),
-            state.access(),
-            version.number(),
-            state
-                .lease_holder
-                .clone()
-                .zip(state.lease_until)
-                .map(|(holder, until)| LeaseStatus {
-                    holder,
-                    until: output::rfc3339(until),
-                    until_unix: until.timestamp(),
-                }),
-        ),
-        None if session.is_shared() => (None, None, None, None),
-        None => {
-            let record = session.stored_record()?.map(|loaded| loaded.record);
-            let cached = session.cached_token().unwrap_or_else(|error| {
-                warnings.push(format!("the access-token cache is unreadable: {error}"));
-                None
-            });
-            (record, cached, None, None)
-        }
-    };
+    // What the strategy keeps: the local store and cache, the shared secret, or (a reader)
+    // the published token alone.
+    let stored = session.stored()?;
+    if let Some(problem) = stored.cache_problem {
+        warnings.push(format!("the access-token cache is unreadable: {problem}"));
+    }
+    let (record, cached, store_version) = (stored.record, stored.access, stored.version);
+    let lease = stored.lease.map(|(holder, until)| LeaseStatus {
+        holder,
+        until: output::rfc3339(until),
+        until_unix: until.timestamp(),
+    });
     if let Some(record) = &record {
         if let Some(mismatch) = session.mismatch(&record.issuer, &record.client_id) {
             warnings.push(format!("the refresh token was {mismatch}"));
@@ -304,7 +291,7 @@ fn profile_status(settings: &Settings, now: DateTime<Utc>) -> Result<StatusRepor
     })
 }
 
-fn scopes(record: Option<&Record>, cached: Option<&CachedToken>) -> Vec<String> {
+fn scopes(record: Option<&Record>, cached: Option<&AccessToken>) -> Vec<String> {
     let scope = cached
         .map(|cached| cached.scope.as_str())
         .or(record.map(|record| record.scope.as_str()))

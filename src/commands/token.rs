@@ -9,6 +9,6 @@ use crate::session::{Freshness, Session};
 
 /// Runs `amtoken token` (`default_format` raw) or `amtoken header` (`default_format` header).
 pub fn run(args: &TokenArgs, settings: &Settings, default_format: TokenFormat) -> Result<()> {
-    let (token, _) = Session::open(settings).valid_token(Freshness::AtLeast(args.min_ttl))?;
+    let (token, _) = Session::open(settings).token(Freshness::AtLeast(args.min_ttl))?;
     super::print_token(settings, &token, args.output.unwrap_or(default_format))
 }

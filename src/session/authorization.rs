@@ -13,7 +13,7 @@ use crate::oauth::authorize::{AuthorizeError, AuthorizeParameters, authorize_req
 use crate::oauth::callback;
 use crate::output;
 use crate::secret::Secret;
-use crate::store::{self, CachedToken};
+use crate::token::AccessToken;
 
 /// How long a pending authorize request is good for.
 const PENDING_SECONDS: i64 = 600;
@@ -27,7 +27,7 @@ struct Pending {
     issuer: String,
     client_id: String,
     redirect_uri: String,
-    #[serde(with = "store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     expires_at: DateTime<Utc>,
 }
 
@@ -35,7 +35,7 @@ struct Pending {
 #[derive(Debug, Serialize, Deserialize)]
 struct UsedState {
     state_sha256: String,
-    #[serde(with = "store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     used_at: DateTime<Utc>,
 }
 
@@ -104,7 +104,7 @@ impl Session<'_> {
         input: &str,
         state: Option<&str>,
         code_verifier: Option<Secret>,
-    ) -> Result<(CachedToken, bool)> {
+    ) -> Result<(AccessToken, bool)> {
         let pending = self.pending();
         let found = callback::state_of(input);
         let (expected, pending_verifier) = match (&pending, state) {

@@ -15,15 +15,28 @@
 //! 5. If that write loses, re-read: when the secret still holds the token this process spent,
 //!    its successor is the live one — write it on the version now read; otherwise keep it in
 //!    the rescue file and say so.
+//! 6. Publish for readers: the new access token alone at `--vault-access-path`, with the
+//!    shared secret's version it was written at; a check-and-set that never replaces a token
+//!    of a newer version (two refreshers may publish out of order), best effort (the refresh
+//!    is stored already; a failure is said, naming the path).
+//!
+//! Readers (`--fleet-role reader`) read only that path: a published token that will do is
+//! used; else they poll with backoff, up to `--lock-timeout`, for a refresher to publish one.
+//! A published token that claims to live longer than [`super::LONGEST_LIFETIME`] is refused.
+//!
+//! Nothing at the shared path: the seed (`AMTOKEN_REFRESH_TOKEN`) is written there when there
+//! is one, else not logged in. The secret is read once per local-cache miss.
 
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
 use super::{Freshness, Identity, Provenance, Session};
+use crate::backoff::Backoff;
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::output;
-use crate::store::{CachedToken, SharedState, SharedStore, StoreError, Version};
+use crate::store::{Published, SharedState, SharedStore, StoreError, Version};
+use crate::token::AccessToken;
 
 /// How far the clocks of two machines may differ: a machine whose clock is ahead of the
 /// holder's by less than this never takes a lease while the holder may still be spending.
@@ -43,11 +56,12 @@ impl Session<'_> {
         &self,
         shared: &dyn SharedStore,
         freshness: Freshness<'_>,
-    ) -> Result<(CachedToken, Provenance)> {
+    ) -> Result<(AccessToken, Provenance)> {
         let lease_length = self.lease_length();
         let deadline = Instant::now() + self.settings.lock_timeout + lease_length;
         let holder = lease_holder_id()?;
-        let mut pause = Duration::from_millis(50);
+        let mut poll = Backoff::new(Duration::from_millis(50), MAX_POLL);
+        let mut seeded = false;
         let location = self.store.location();
         let out_of_time = |message: String| {
             Error::msg(Kind::LockTimeout, message).hint("try again later, or raise --lock-timeout")
@@ -57,11 +71,17 @@ impl Session<'_> {
                 .read_shared()
                 .context("failed to read the shared secret")?
             else {
-                return Err(Error::msg(
-                    Kind::NotLoggedIn,
-                    format!("not logged in: nothing is stored at {location}"),
-                )
-                .hint(super::LOG_IN));
+                if self.seed.is_none() || seeded {
+                    return Err(Error::msg(
+                        Kind::NotLoggedIn,
+                        format!("not logged in: nothing is stored at {location}"),
+                    )
+                    .hint(super::LOG_IN));
+                }
+                // Seeds the shared secret, then reads it again like any other.
+                self.seed_store()?;
+                seeded = true;
+                continue;
             };
             if let Some(mismatch) = self.mismatch(&state.record.issuer, &state.record.client_id) {
                 return Err(Error::msg(
@@ -87,8 +107,7 @@ impl Session<'_> {
                         state.lease_holder.as_deref().unwrap_or("?"),
                     )));
                 }
-                std::thread::sleep(jittered(pause));
-                pause = (pause * 2).min(MAX_POLL);
+                poll.sleep();
                 continue;
             }
             let mut leased = state.clone();
@@ -124,7 +143,7 @@ impl Session<'_> {
                             "other machines kept winning the refresh lease of {location}"
                         )));
                     }
-                    std::thread::sleep(jittered(Duration::from_millis(20)));
+                    std::thread::sleep(crate::backoff::spread(Duration::from_millis(20)));
                 }
                 Err(error) => {
                     return Err(Error::from(error).context("failed to take the refresh lease"));
@@ -140,13 +159,14 @@ impl Session<'_> {
         &self,
         shared: &dyn SharedStore,
         freshness: Freshness<'_>,
-    ) -> Result<(CachedToken, Provenance)> {
+    ) -> Result<(AccessToken, Provenance)> {
         let deadline = Instant::now() + self.settings.lock_timeout;
-        let mut pause = Duration::from_millis(50);
+        let mut poll = Backoff::new(Duration::from_millis(50), MAX_POLL);
         loop {
             let published = shared
-                .read_access()
-                .context("failed to read the published access token")?;
+                .read_published()
+                .context("failed to read the published access token")?
+                .map(|(published, _)| published.token);
             if let Some(token) = &published {
                 if let Some(mismatch) = self.mismatch(&token.issuer, &token.client_id) {
                     return Err(Error::msg(
@@ -154,7 +174,20 @@ impl Session<'_> {
                         format!("the published access token was {mismatch}"),
                     ));
                 }
-                if freshness.allows(token, Utc::now()) {
+                let now = Utc::now();
+                if token.expires_at > now + super::longest_lifetime() {
+                    return Err(Error::msg(
+                        Kind::ServerRefused,
+                        format!(
+                            "the access token published at {} claims to be valid until {}, longer than any access token lives ({}): it is not used",
+                            shared.published_location(),
+                            output::rfc3339(token.expires_at),
+                            humantime::format_duration(super::LONGEST_LIFETIME)
+                        ),
+                    )
+                    .hint("a refresher publishes a new one at its next refresh: run `amtoken refresh --force` with --fleet-role refresher"));
+                }
+                if freshness.allows(token, now) {
                     self.cache_locally(token);
                     return Ok((token.clone(), Provenance::Cached));
                 }
@@ -167,9 +200,8 @@ impl Session<'_> {
                 return Err(Error::msg(
                     Kind::LockTimeout,
                     format!(
-                        "{what} was published for readers at {}/{} within {}s",
-                        self.settings.vault.mount,
-                        self.settings.vault.access_path.as_deref().unwrap_or_default(),
+                        "{what} was published for readers at {} within {}s",
+                        shared.published_location(),
                         self.settings.lock_timeout.as_secs()
                     ),
                 )
@@ -177,8 +209,43 @@ impl Session<'_> {
                     "a runner with --fleet-role refresher (and write access to --vault-access-path) must run before the token expires; or raise --lock-timeout",
                 ));
             }
-            std::thread::sleep(jittered(pause));
-            pause = (pause * 2).min(MAX_POLL);
+            poll.sleep();
+        }
+    }
+
+    /// Step 6: publishes `token`, written into the shared secret at `version`, for readers —
+    /// unless a token of a newer version is there already. Best effort: said, never fatal.
+    pub(super) fn publish_for_readers(
+        &self,
+        shared: &dyn SharedStore,
+        token: &AccessToken,
+        version: &Version,
+    ) {
+        if self.settings.vault.access_path.is_none() {
+            return;
+        }
+        let source_version = version.number().unwrap_or_default();
+        let published = Published {
+            token: token.clone(),
+            source_version,
+        };
+        let mut outcome = Ok(());
+        for _ in 0..5 {
+            outcome = shared.read_published().and_then(|current| match current {
+                Some((current, _)) if current.source_version >= source_version => Ok(()),
+                current => shared
+                    .write_published(&published, current.as_ref().map(|(_, version)| version))
+                    .map(|_| ()),
+            });
+            if !matches!(outcome, Err(StoreError::Conflict { .. })) {
+                break;
+            }
+        }
+        if let Err(error) = outcome {
+            output::warn(format_args!(
+                "the access token was not published for readers at {}: {error}",
+                shared.published_location()
+            ));
         }
     }
 
@@ -201,7 +268,7 @@ impl Session<'_> {
         shared: &dyn SharedStore,
         leased: SharedState,
         lease_version: Version,
-    ) -> Result<(CachedToken, Provenance)> {
+    ) -> Result<(AccessToken, Provenance)> {
         let (leased, lease_version) = self.adopt_rescued(shared, leased, lease_version)?;
         let spent = leased.record.clone();
         let reply = match self.request_refresh(&spent) {
@@ -233,8 +300,9 @@ impl Session<'_> {
         let deadline = Instant::now() + self.lease_length();
         loop {
             match shared.write_shared(&state, Some(&expected)) {
-                Ok(_) => {
+                Ok(version) => {
                     let token = issued.token.context("failed to refresh the access token")?;
+                    self.publish_for_readers(shared, &token, &version);
                     self.cache_locally(&token);
                     return Ok((token, Provenance::Refreshed));
                 }
@@ -319,12 +387,11 @@ impl Session<'_> {
         &self,
         shared: &dyn SharedStore,
         spent: &crate::store::Record,
-    ) -> Option<CachedToken> {
+    ) -> Option<AccessToken> {
         let deadline = Instant::now() + self.lease_length();
-        let mut pause = Duration::from_millis(100);
+        let mut poll = Backoff::new(Duration::from_millis(100), MAX_POLL);
         while Instant::now() < deadline {
-            std::thread::sleep(jittered(pause));
-            pause = (pause * 2).min(MAX_POLL);
+            poll.sleep();
             let Ok(Some((state, _))) = shared.read_shared() else {
                 continue;
             };
@@ -348,11 +415,4 @@ fn lease_holder_id() -> Result<String> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|error| Error::msg(Kind::Internal, error))?;
     Ok(format!("{}-{}", std::process::id(), hex::encode(bytes)))
-}
-
-/// `pause` scaled by a random factor between 0.5 and 1.5, so that waiting machines spread out.
-fn jittered(pause: Duration) -> Duration {
-    let mut byte = [0u8; 1];
-    let _ = getrandom::fill(&mut byte);
-    pause.mul_f64(0.5 + f64::from(byte[0]) / 255.0)
 }

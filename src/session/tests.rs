@@ -50,7 +50,7 @@ impl Fixture {
     }
 
     fn cache(&self, settings: &Settings, access_token: &str, seconds_left: i64) {
-        let token = CachedToken {
+        let token = AccessToken {
             access_token: Secret::new(access_token),
             token_type: "Bearer".into(),
             expires_at: Utc::now() + Span::seconds(seconds_left),
@@ -89,8 +89,8 @@ fn five_minutes() -> Freshness<'static> {
 }
 
 /// `valid_token` with at least five minutes left, over `store`.
-fn valid_token(settings: &Settings, store: &MemoryStore) -> Result<(CachedToken, Provenance)> {
-    Session::with_store(settings, Box::new(store)).valid_token(five_minutes())
+fn valid_token(settings: &Settings, store: &MemoryStore) -> Result<(AccessToken, Provenance)> {
+    Session::over(settings, Box::new(store)).token(five_minutes())
 }
 
 #[test]
@@ -168,9 +168,9 @@ fn a_seed_fills_an_empty_store_and_is_spent_like_a_stored_token() {
     let settings = fixture.configured();
     let endpoint = fixture.rotates("rt-seed", "rt-2");
     let store = MemoryStore::default();
-    Session::with_store(&settings, Box::new(&store))
+    Session::over(&settings, Box::new(&store))
         .seeded_with(Some(Secret::new("rt-seed")))
-        .valid_token(five_minutes())
+        .token(five_minutes())
         .unwrap();
     endpoint.assert_calls(1);
     assert_eq!(store.saves.get(), 2, "the seed, then the rotated token");
@@ -183,9 +183,9 @@ fn a_seed_is_ignored_when_a_token_is_stored() {
     let settings = fixture.configured();
     let endpoint = fixture.rotates("rt-1", "rt-2");
     let store = MemoryStore::with(fixture.record("rt-1"));
-    Session::with_store(&settings, Box::new(&store))
+    Session::over(&settings, Box::new(&store))
         .seeded_with(Some(Secret::new("rt-seed")))
-        .valid_token(five_minutes())
+        .token(five_minutes())
         .unwrap();
     endpoint.assert_calls(1);
 }
@@ -241,9 +241,9 @@ fn a_refused_token_already_replaced_by_another_process_costs_no_refresh() {
     fixture.cache(&settings, "new-token", 3000);
     let endpoint = fixture.rotates("rt-1", "rt-2");
     let store = MemoryStore::with(fixture.record("rt-1"));
-    let session = Session::with_store(&settings, Box::new(&store));
+    let session = Session::over(&settings, Box::new(&store));
     let old = Secret::new("old-token");
-    let (token, provenance) = session.valid_token(Freshness::Except(&old)).unwrap();
+    let (token, provenance) = session.token(Freshness::Except(&old)).unwrap();
     assert_eq!(
         (token.access_token.expose(), provenance),
         ("new-token", Provenance::Cached)
@@ -252,7 +252,7 @@ fn a_refused_token_already_replaced_by_another_process_costs_no_refresh() {
 
     // The token this process holds is the one refused: refresh.
     let refused = Secret::new("new-token");
-    let (token, provenance) = session.valid_token(Freshness::Except(&refused)).unwrap();
+    let (token, provenance) = session.token(Freshness::Except(&refused)).unwrap();
     assert_eq!(provenance, Provenance::Refreshed);
     assert_eq!(token.access_token.expose(), "access-for-rt-2");
     endpoint.assert_calls(1);
@@ -265,7 +265,7 @@ fn a_refresh_that_raced_another_machine_loses_nothing() {
     let endpoint = fixture.rotates("rt-1", "rt-2");
     let store = MemoryStore::with(fixture.record("rt-1"));
     // A shared store checks versions: one written behind our back makes our save stale.
-    let session = Session::with_store(&settings, Box::new(&store));
+    let session = Session::over(&settings, Box::new(&store));
     let loaded = session.usable_record().unwrap();
     store.replace(fixture.record("rt-other"));
     let reply = crate::oauth::TokenReply {
@@ -322,7 +322,7 @@ fn forget_removes_the_record_the_cache_and_a_rescue_file() {
     fixture.cache(&settings, "cached-token", 3000);
     store::write_rescue(&settings.paths.rescue_file("default"), &fixture.record("x")).unwrap();
     let store = MemoryStore::with(fixture.record("rt-1"));
-    let session = Session::with_store(&settings, Box::new(&store));
+    let session = Session::over(&settings, Box::new(&store));
     assert_eq!(
         session.forget(false).unwrap(),
         Forgotten {
@@ -403,7 +403,7 @@ fn an_exchange_begins_the_chain() {
     });
     let store = MemoryStore::default();
     let before = Utc::now();
-    Session::with_store(&settings, Box::new(&store))
+    Session::over(&settings, Box::new(&store))
         .exchange(&Secret::new("code-1"), None)
         .unwrap();
     let authorized = store.record().unwrap().authorized_at.unwrap();

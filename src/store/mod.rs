@@ -22,7 +22,7 @@ use crate::secret::Secret;
 
 pub use crate::files::Durability;
 use crate::files::{self, FileError};
-pub use cache::CachedToken;
+pub use crate::token::AccessToken;
 pub use lock::LockError;
 
 /// What is kept between runs: the refresh token and what it was obtained for. The JSON form is
@@ -34,14 +34,14 @@ pub struct Record {
     pub issuer: String,
     pub client_id: String,
     pub scope: String,
-    #[serde(with = "rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     pub obtained_at: DateTime<Utc>,
     /// When the chain of refresh tokens began (the consent, at `login`/`exchange`); rotation
     /// keeps it. `None` for a record written before amtoken kept it, or seeded.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "optional_rfc3339"
+        with = "crate::text::optional_rfc3339_serde"
     )]
     pub authorized_at: Option<DateTime<Utc>>,
 }
@@ -173,7 +173,7 @@ pub struct SharedState {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "optional_rfc3339"
+        with = "crate::text::optional_rfc3339_serde"
     )]
     pub expires_at: Option<DateTime<Utc>>,
     /// Who is refreshing now; empty when nobody is.
@@ -186,14 +186,14 @@ pub struct SharedState {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "optional_rfc3339"
+        with = "crate::text::optional_rfc3339_serde"
     )]
     pub lease_until: Option<DateTime<Utc>>,
 }
 
 impl SharedState {
     /// `record` with `access` as the shared access token, and no lease.
-    pub fn new(record: Record, access: Option<&CachedToken>) -> Self {
+    pub fn new(record: Record, access: Option<&AccessToken>) -> Self {
         SharedState {
             record,
             access_token: access.map(|token| token.access_token.clone()),
@@ -205,8 +205,8 @@ impl SharedState {
     }
 
     /// The shared access token as a cached one, when there is one.
-    pub fn access(&self) -> Option<CachedToken> {
-        Some(CachedToken {
+    pub fn access(&self) -> Option<AccessToken> {
+        Some(AccessToken {
             access_token: self.access_token.clone()?,
             token_type: self.token_type.clone().unwrap_or_else(|| "Bearer".into()),
             expires_at: self.expires_at?,
@@ -217,17 +217,39 @@ impl SharedState {
     }
 }
 
-/// A store that a fleet shares: the whole state, read and written with check-and-set.
+/// The access token a refresher publishes for readers (`--vault-access-path`): the token and the
+/// version of the shared secret it was written with. Publishers order by that version, never by
+/// the token's expiry, so a bogus ten-year `expires_in` is replaced by the next refresh.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Published {
+    #[serde(flatten)]
+    pub token: AccessToken,
+    /// The shared secret's version that holds this token; 0 for a record written before
+    /// amtoken kept it (replaced by any).
+    #[serde(default)]
+    pub source_version: u64,
+}
+
+/// A store that a fleet shares: the whole state, read and written with check-and-set, and the
+/// readers' copy of the access token.
 pub trait SharedStore {
     /// The state and its version; `None` when nothing is there.
     fn read_shared(&self) -> Result<Option<(SharedState, Version)>, StoreError>;
-    /// The access token published for readers (`--vault-access-path`); `None` when none is.
-    fn read_access(&self) -> Result<Option<CachedToken>, StoreError>;
     /// Writes the state if the stored version is still `expected` (`None`: nothing stored);
     /// [`StoreError::Conflict`] when another writer came first.
     fn write_shared(
         &self,
         state: &SharedState,
+        expected: Option<&Version>,
+    ) -> Result<Version, StoreError>;
+    /// Where readers find the access token, for messages (`secret/amtoken/x-access`).
+    fn published_location(&self) -> String;
+    /// The access token published for readers and its version; `None` when none is.
+    fn read_published(&self) -> Result<Option<(Published, Version)>, StoreError>;
+    /// Publishes for readers, a check-and-set on `expected` (`None`: nothing published yet).
+    fn write_published(
+        &self,
+        published: &Published,
         expected: Option<&Version>,
     ) -> Result<Version, StoreError>;
 }
@@ -397,57 +419,10 @@ pub fn remove_rescue(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// An optional time as RFC 3339 UTC; null or an empty string reads as none.
-pub(crate) mod optional_rfc3339 {
-    use chrono::{DateTime, Utc};
-    use serde::{Deserialize as _, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(
-        at: &Option<DateTime<Utc>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match at {
-            Some(at) => serializer.serialize_str(&crate::text::rfc3339(*at)),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<DateTime<Utc>>, D::Error> {
-        match Option::<String>::deserialize(deserializer)? {
-            None => Ok(None),
-            Some(text) if text.is_empty() => Ok(None),
-            Some(text) => DateTime::parse_from_rfc3339(&text)
-                .map(|at| Some(at.with_timezone(&Utc)))
-                .map_err(serde::de::Error::custom),
-        }
-    }
-}
-
 fn empty_as_none<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(deserializer)?.filter(|text| !text.is_empty()))
-}
-
-/// Times as RFC 3339 UTC to the second, as docs/DESIGN.md writes them.
-pub(crate) mod rfc3339 {
-    use chrono::{DateTime, Utc};
-    use serde::{Deserialize as _, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&crate::text::rfc3339(*at))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<DateTime<Utc>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        DateTime::parse_from_rfc3339(&text)
-            .map(|at| at.with_timezone(&Utc))
-            .map_err(serde::de::Error::custom)
-    }
 }
 
 #[cfg(test)]

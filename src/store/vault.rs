@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{
-    CachedToken, CredentialStore, Guard, Loaded, LockError, Record, SharedState, SharedStore,
+    CredentialStore, Guard, Loaded, LockError, Published, Record, SharedState, SharedStore,
     StoreError, VaultSettings, Version,
 };
 use crate::files::FileError;
@@ -235,11 +235,6 @@ impl SharedStore for VaultStore {
         self.read_data(&self.settings.location.path)
     }
 
-    fn read_access(&self) -> Result<Option<CachedToken>, StoreError> {
-        let path = self.access_path()?;
-        Ok(self.read_data(path)?.map(|(token, _)| token))
-    }
-
     fn write_shared(
         &self,
         state: &SharedState,
@@ -257,6 +252,28 @@ impl SharedStore for VaultStore {
             },
             (result, _) => result,
         }
+    }
+
+    fn published_location(&self) -> String {
+        format!(
+            "{}/data/{}",
+            self.settings.location.mount,
+            self.settings.location.access_path.as_deref().unwrap_or("(no --vault-access-path)")
+        )
+    }
+
+    fn read_published(&self) -> Result<Option<(Published, Version)>, StoreError> {
+        let path = self.access_path()?;
+        self.read_data(path)
+    }
+
+    fn write_published(
+        &self,
+        published: &Published,
+        expected: Option<&Version>,
+    ) -> Result<Version, StoreError> {
+        let path = self.access_path()?;
+        self.write_data(path, published, expected.map_or(0, |Version(version)| *version))
     }
 }
 
@@ -311,45 +328,9 @@ impl VaultStore {
             })
     }
 
-    /// Publishes `token` at the readers' path, unless a token that lives longer is there
-    /// already (two refreshers may publish out of order); a check-and-set on the version read.
-    /// Best effort: the refresh itself is stored already, and a failure is said.
-    fn publish_access(&self, token: &CachedToken) {
-        let Some(path) = self.settings.location.access_path.as_deref() else {
-            return;
-        };
-        let mut outcome = Ok(());
-        for _ in 0..5 {
-            outcome = (|| {
-                let current = self.read_data::<CachedToken>(path)?;
-                if let Some((published, _)) = &current
-                    && published.expires_at >= token.expires_at
-                {
-                    return Ok(());
-                }
-                let cas = current.map_or(0, |(_, Version(version))| version);
-                self.write_data(path, token, cas).map(|_| ())
-            })();
-            if !matches!(outcome, Err(StoreError::Conflict { .. })) {
-                break;
-            }
-        }
-        if let Err(error) = outcome {
-            crate::output::warn(format!(
-                "the access token was not published for readers at {path}: {error}"
-            ));
-        }
-    }
-
     /// One check-and-set write of `state` on version `cas` (0: the secret must not exist).
     fn write_on(&self, state: &SharedState, cas: u64) -> Result<Version, StoreError> {
-        let version = self.write_data(&self.settings.location.path, state, cas)?;
-        if state.lease_holder.is_none()
-            && let Some(token) = state.access()
-        {
-            self.publish_access(&token);
-        }
-        Ok(version)
+        self.write_data(&self.settings.location.path, state, cas)
     }
 
     /// One check-and-set write of `data` at `path` on version `cas`.

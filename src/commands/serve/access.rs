@@ -33,12 +33,22 @@ pub enum Access {
     },
 }
 
-/// The secret of `--listen`, and the file it is kept in.
+/// The secret of `--listen`, and the file it is kept in. A generated one's file is this run's:
+/// it is removed when this is dropped (still under its lock, so no other serve can have
+/// written it meanwhile).
 pub struct BearerSecret {
     pub secret: Secret,
     pub file: PathBuf,
-    /// Held while this run owns a generated secret's file, which it removes when it stops.
-    pub generated: Option<std::fs::File>,
+    /// Held while this run owns a generated secret's file.
+    generated: Option<std::fs::File>,
+}
+
+impl Drop for BearerSecret {
+    fn drop(&mut self) {
+        if self.generated.is_some() {
+            let _ = std::fs::remove_file(&self.file);
+        }
+    }
 }
 
 impl BearerSecret {

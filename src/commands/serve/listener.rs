@@ -1,22 +1,30 @@
-//! Where `serve` listens: a Unix socket (0600, never stolen from a live `serve`, a stale one
-//! replaced) or a loopback TCP address (anything else refused before binding).
+//! Where `serve` listens, and what it leaves on disk: a Unix socket (0600, never stolen from a
+//! live `serve`, a stale one replaced) or a loopback TCP address (anything else refused before
+//! binding) with its bearer secret. Whoever binds removes: the [`Bound`] listener owns the
+//! socket file and a generated secret's file, and both go when it is dropped.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 
+use super::access::{Access, BearerSecret};
 use crate::error::{Error, Kind, Result};
 use crate::paths::ensure_private_dir;
 
-/// A bound listener, not yet handed to the runtime.
+/// A bound listener, not yet handed to the runtime, with what it owns on disk.
 pub enum Bound {
     #[cfg(unix)]
     Unix {
         listener: std::os::unix::net::UnixListener,
         socket: SocketFile,
     },
-    Tcp(TcpListener),
+    Tcp {
+        listener: TcpListener,
+        address: SocketAddr,
+        /// The bearer secret; a generated one's file is removed with it.
+        secret: BearerSecret,
+    },
 }
 
 /// The socket's path, held with the lock that makes it ours; dropping it removes the socket.
@@ -51,12 +59,114 @@ pub fn loopback_address(text: &str) -> Result<SocketAddr> {
     Ok(address)
 }
 
-/// Binds loopback TCP.
-pub fn bind_tcp(address: SocketAddr) -> Result<Bound> {
-    let listener = TcpListener::bind(address).map_err(|cause| {
-        Error::new(Kind::InvalidInput, cause).context(format!("cannot listen on {address}"))
+/// Binds loopback TCP, with `secret` for its requests.
+pub fn bind_tcp(requested: SocketAddr, secret: BearerSecret) -> Result<Bound> {
+    let listener = TcpListener::bind(requested).map_err(|cause| {
+        Error::new(Kind::InvalidInput, cause).context(format!("cannot listen on {requested}"))
     })?;
-    Ok(Bound::Tcp(listener))
+    let address = listener
+        .local_addr()
+        .map_err(|error| Error::new(Kind::Internal, error))?;
+    Ok(Bound::Tcp {
+        listener,
+        address,
+        secret,
+    })
+}
+
+impl Bound {
+    /// Who may ask: the socket's mode, or the loopback Host and the bearer secret.
+    pub fn access(&self) -> Access {
+        match self {
+            #[cfg(unix)]
+            Bound::Unix { .. } => Access::Socket,
+            Bound::Tcp {
+                address, secret, ..
+            } => Access::loopback(*address, &secret.secret),
+        }
+    }
+
+    /// Where it listens, for the start-up line.
+    pub fn describe(&self) -> String {
+        match self {
+            #[cfg(unix)]
+            Bound::Unix { socket, .. } => socket.path.display().to_string(),
+            Bound::Tcp {
+                address, secret, ..
+            } => format!(
+                "http://{address} (bearer secret in {})",
+                secret.file.display()
+            ),
+        }
+    }
+
+    /// The listener on the runtime, and what must live as long as it: the socket file or the
+    /// secret, removed when that is dropped.
+    pub fn into_listener(self) -> io::Result<(Listener, Owned)> {
+        Ok(match self {
+            #[cfg(unix)]
+            Bound::Unix { listener, socket } => {
+                listener.set_nonblocking(true)?;
+                (
+                    Listener::Unix(tokio::net::UnixListener::from_std(listener)?),
+                    Owned {
+                        _socket: Some(socket),
+                        _secret: None,
+                    },
+                )
+            }
+            Bound::Tcp {
+                listener, secret, ..
+            } => {
+                listener.set_nonblocking(true)?;
+                (
+                    Listener::Tcp(tokio::net::TcpListener::from_std(listener)?),
+                    Owned {
+                        #[cfg(unix)]
+                        _socket: None,
+                        _secret: Some(secret),
+                    },
+                )
+            }
+        })
+    }
+}
+
+/// What a listener leaves on disk — the socket file or a generated secret's file — removed
+/// when dropped.
+pub struct Owned {
+    #[cfg(unix)]
+    _socket: Option<SocketFile>,
+    _secret: Option<BearerSecret>,
+}
+
+/// A listener on the runtime.
+pub enum Listener {
+    #[cfg(unix)]
+    Unix(tokio::net::UnixListener),
+    Tcp(tokio::net::TcpListener),
+}
+
+/// An accepted connection's stream.
+pub enum Stream {
+    #[cfg(unix)]
+    Unix(tokio::net::UnixStream),
+    Tcp(tokio::net::TcpStream),
+}
+
+impl Listener {
+    /// The next connection.
+    pub async fn accept(&self) -> io::Result<Stream> {
+        Ok(match self {
+            #[cfg(unix)]
+            Listener::Unix(listener) => Stream::Unix(listener.accept().await?.0),
+            Listener::Tcp(listener) => {
+                let (stream, _) = listener.accept().await?;
+                let _ = stream.set_nodelay(true);
+                Stream::Tcp(stream)
+            }
+        })
+    }
 }
 
 /// Binds the Unix socket at `path`. A `<path>.lock` beside it, held for the life of the
@@ -105,17 +215,13 @@ pub fn bind_unix(path: &Path) -> Result<Bound> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {}
         Err(cause) => return Err(io_error("cannot inspect", cause)),
     }
-    let staging = tempfile::Builder::new()
-        .prefix(".amtoken-serve-")
-        .tempdir_in(&dir)
-        .map_err(|cause| io_error("cannot create a directory beside", cause))?;
-    let staged = staging.path().join("socket");
-    let listener = std::os::unix::net::UnixListener::bind(&staged)
-        .map_err(|cause| io_error("cannot listen on", cause))?;
-    std::fs::set_permissions(&staged, std::fs::Permissions::from_mode(0o600))
+    // Bound at its own path under a umask that leaves it 0600 from the first moment (no one
+    // else can connect in between), rather than staged under a longer name: a path near the
+    // platform's limit (108 bytes on Linux) must work. The lock keeps other serves away, and
+    // bind(2) never follows a symlink or replaces a file.
+    let listener = bind_private(path).map_err(|cause| io_error("cannot listen on", cause))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
         .map_err(|cause| io_error("cannot make private", cause))?;
-    std::fs::rename(&staged, path).map_err(|cause| io_error("cannot move the socket to", cause))?;
-    drop(staging);
     Ok(Bound::Unix {
         listener,
         socket: SocketFile {
@@ -123,6 +229,18 @@ pub fn bind_unix(path: &Path) -> Result<Bound> {
             _lock: lock,
         },
     })
+}
+
+/// Binds a Unix socket at `path` with the process umask at 0177 for the moment of the bind.
+#[cfg(unix)]
+fn bind_private(path: &Path) -> io::Result<std::os::unix::net::UnixListener> {
+    // SAFETY: umask(2) only swaps the process's file-mode mask; serve binds before it starts
+    // any thread of its own, and the old mask is put back at once.
+    let old = unsafe { libc::umask(0o177) };
+    let bound = std::os::unix::net::UnixListener::bind(path);
+    // SAFETY: as above.
+    unsafe { libc::umask(old) };
+    bound
 }
 
 /// Takes the lock `<path>.lock` for as long as the file returned lives; `busy` says why not
@@ -201,7 +319,7 @@ mod tests {
             mut socket,
         } = first
         else {
-            unreachable!()
+            panic!("bind_unix bound TCP")
         };
         let stale = std::mem::replace(&mut socket.path, root.path().join("elsewhere"));
         drop((listener, socket));
@@ -218,5 +336,21 @@ mod tests {
             error.message()
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "not a socket");
+    }
+
+    /// Issue 27.13: a path right at the platform's limit is bound as given.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_socket_path_at_the_platforms_limit_is_bound() {
+        let root = tempfile::tempdir().unwrap();
+        // sun_path holds 108 bytes with the terminating NUL.
+        let base = root.path().join("x");
+        let room = 107 - base.as_os_str().len();
+        let path = root.path().join("s".repeat(room + 1));
+        assert_eq!(path.as_os_str().len(), 107);
+        let bound = bind_unix(&path).unwrap();
+        assert!(path.exists());
+        drop(bound);
+        assert!(!path.exists());
     }
 }

@@ -1,65 +1,28 @@
-//! The tokens `serve` hands out. A token with time left is answered from memory, by whichever
-//! runtime thread got the request; all else goes to one worker thread that owns the session:
+//! The tokens `serve` hands out. A token with time left is answered from memory — the keeper's
+//! sink — by whichever runtime thread got the request; all else goes to one worker thread that
+//! owns the keeper (and so the session): it renews when the token is due, request or not, and
 //! requests that arrive while it refreshes wait for that one refresh, through the same profile
-//! lock or fleet lease as any other amtoken. A failure is remembered for a growing pause
-//! (1 s, doubling to a minute), during which requests get it at once instead of each asking
-//! the authorization server again.
+//! lock or fleet lease as any other amtoken. During the keeper's failure pause requests get the
+//! failure at once instead of each asking the authorization server again.
 
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 use crate::config::Settings;
-use crate::error::{Error, Kind};
-use crate::output;
-use crate::session::{Freshness, Session, renewal_time};
-use crate::store::CachedToken;
+use crate::keeper::{Failure, Keeper, Sink, SystemClock, wait_until};
+use crate::session::{SHORTEST_INTERVAL, Session};
+use crate::token::AccessToken;
 
-const FIRST_PAUSE: Duration = Duration::from_secs(1);
-const LONGEST_PAUSE: Duration = Duration::from_secs(60);
+type Reply = oneshot::Sender<Result<AccessToken, Failure>>;
 
-/// What a request that could not get a token is told.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub kind: Kind,
-    /// The one-line message, as amtoken would print it (with its hint).
-    pub message: String,
-    /// When asking again may help.
-    pub retry_after: Option<Duration>,
-}
-
-impl Failure {
-    fn from_error(error: &Error, retry_after: Duration) -> Self {
-        let message = match error.hint_text() {
-            Some(hint) => format!("{} ({hint})", error.message()),
-            None => error.message(),
-        };
-        Failure {
-            kind: error.kind(),
-            message,
-            retry_after: Some(retry_after),
-        }
-    }
-
-    fn stopped() -> Self {
-        Failure {
-            kind: Kind::Internal,
-            message: "serve is stopping".to_string(),
-            retry_after: None,
-        }
-    }
-}
-
-type Reply = oneshot::Sender<Result<CachedToken, Failure>>;
-
+/// The token in hand and when it is due for renewal: the keeper's in-memory sink, read by every
+/// request.
 #[derive(Default)]
 struct Held {
-    /// The token in hand, and when it is due for renewal.
-    token: Option<(CachedToken, DateTime<Utc>)>,
-    /// The last failure, the pause it imposes, and how many there were in a row.
-    failure: Option<(Failure, Instant, u32)>,
+    token: Option<(AccessToken, DateTime<Utc>)>,
 }
 
 /// The handle the request handlers share.
@@ -94,11 +57,12 @@ pub fn source(min_ttl: Duration) -> (Tokens, Worker) {
 }
 
 impl Held {
-    /// The token in hand until it is due for renewal — and never past its expiry, which comes
-    /// first for a token that lives less than the shortest renewal interval.
-    fn fresh(&self, now: DateTime<Utc>) -> Option<CachedToken> {
+    /// The token in hand until it is due for renewal — and never with less than the shortest
+    /// interval left, which comes first for a token that lives less than that.
+    fn fresh(&self, now: DateTime<Utc>) -> Option<AccessToken> {
         let (token, due) = self.token.as_ref()?;
-        (now < *due && now < token.expires_at).then(|| token.clone())
+        let least = chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default();
+        (now < *due && token.expires_at - now >= least).then(|| token.clone())
     }
 }
 
@@ -106,98 +70,64 @@ fn lock(held: &Mutex<Held>) -> std::sync::MutexGuard<'_, Held> {
     held.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The keeper's sink: the token every request reads.
+struct Memory(Arc<Mutex<Held>>);
+
+impl Sink for Memory {
+    fn publish(&self, token: &AccessToken, due: DateTime<Utc>) -> crate::error::Result<()> {
+        lock(&self.0).token = Some((token.clone(), due));
+        Ok(())
+    }
+}
+
 impl Tokens {
     /// A token with time left, renewed first when it is due.
-    pub async fn get(&self) -> Result<CachedToken, Failure> {
+    pub async fn get(&self) -> Result<AccessToken, Failure> {
         if let Some(token) = lock(&self.held).fresh(Utc::now()) {
             return Ok(token);
         }
         let (reply, answer) = oneshot::channel();
-        self.requests.send(reply).map_err(|_| Failure::stopped())?;
-        answer.await.unwrap_or_else(|_| Err(Failure::stopped()))
+        self.requests
+            .send(reply)
+            .map_err(|_| Failure::stopped("serve"))?;
+        answer
+            .await
+            .unwrap_or_else(|_| Err(Failure::stopped("serve")))
     }
 }
 
 impl Worker {
-    /// Answers requests until every [`Tokens`] handle is gone.
+    /// Keeps the token fresh — renewing when it is due, without waiting for a request — and
+    /// answers requests until every [`Tokens`] handle is gone.
     pub fn run(self, settings: &Settings) {
-        let session = Session::open(settings);
-        while let Ok(first) = self.requests.recv() {
+        let mut keeper = Keeper::new(
+            Session::open(settings),
+            self.min_ttl,
+            ("serve", "the token served"),
+            settings.verbose,
+        );
+        keeper.add_sink(Box::new(Memory(Arc::clone(&self.held))));
+        loop {
+            let mut waiting = Vec::new();
+            let reached = wait_until(keeper.next_due(), &SystemClock, |slice| {
+                match self.requests.recv_timeout(slice) {
+                    Ok(reply) => {
+                        waiting.push(reply);
+                        false
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => true,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => false,
+                }
+            });
+            if !reached && waiting.is_empty() {
+                // Every handle is gone: serve is stopping.
+                return;
+            }
             // Everyone who asked meanwhile gets the same answer: one refresh for all.
-            let waiting: Vec<Reply> = std::iter::once(first)
-                .chain(self.requests.try_iter())
-                .collect();
-            let answer = self.answer(&session);
+            waiting.extend(self.requests.try_iter());
+            let answer = keeper.token();
             for reply in waiting {
                 let _ = reply.send(answer.clone());
-            }
-        }
-    }
-
-    /// The token in hand while it is fresh; else a renewed one; else, when renewing fails, the
-    /// one in hand while it has not expired (a 503 would help no one while it still works).
-    fn answer(&self, session: &Session<'_>) -> Result<CachedToken, Failure> {
-        let (previous, paused) = {
-            let held = lock(&self.held);
-            if let Some(token) = held.fresh(Utc::now()) {
-                return Ok(token);
-            }
-            let paused = held.failure.as_ref().and_then(|(failure, until, _)| {
-                let left = until.saturating_duration_since(Instant::now());
-                (!left.is_zero()).then(|| Failure {
-                    retry_after: Some(left),
-                    ..failure.clone()
-                })
-            });
-            let previous = held.token.as_ref().map(|(token, _)| token.clone());
-            (previous, paused)
-        };
-        let renewed = match paused {
-            Some(failure) => Err(failure),
-            None => self.renew(session, previous.as_ref()),
-        };
-        renewed.or_else(|failure| match previous {
-            Some(token) if token.expires_at > Utc::now() => Ok(token),
-            _ => Err(failure),
-        })
-    }
-
-    fn renew(
-        &self,
-        session: &Session<'_>,
-        previous: Option<&CachedToken>,
-    ) -> Result<CachedToken, Failure> {
-        let freshness = match previous {
-            // One another process renewed meanwhile will do.
-            Some(previous) => Freshness::Except(&previous.access_token),
-            None => Freshness::AtLeast(self.min_ttl),
-        };
-        let result = session.valid_token(freshness);
-        let mut held = lock(&self.held);
-        match result {
-            Ok((token, _)) => {
-                let due = renewal_time(token.expires_at, Utc::now(), self.min_ttl);
-                held.token = Some((token.clone(), due));
-                held.failure = None;
-                Ok(token)
-            }
-            Err(error) => {
-                let failures = held.failure.as_ref().map_or(0, |(_, _, count)| *count);
-                let pause = FIRST_PAUSE
-                    .saturating_mul(2u32.saturating_pow(failures))
-                    .min(LONGEST_PAUSE);
-                let failure = Failure::from_error(&error, pause);
-                output::note(format!(
-                    "serve: {}; asking again in {}s at the earliest",
-                    failure.message,
-                    pause.as_secs()
-                ));
-                held.failure = Some((
-                    failure.clone(),
-                    Instant::now() + pause,
-                    failures.saturating_add(1),
-                ));
-                Err(failure)
             }
         }
     }
@@ -209,7 +139,7 @@ mod tests {
     use crate::secret::Secret;
 
     fn held(expires_in: i64, due_in: i64, now: DateTime<Utc>) -> Held {
-        let token = CachedToken {
+        let token = AccessToken {
             access_token: Secret::new("a.b.c"),
             token_type: "Bearer".into(),
             expires_at: now + chrono::Duration::seconds(expires_in),
@@ -219,7 +149,6 @@ mod tests {
         };
         Held {
             token: Some((token, now + chrono::Duration::seconds(due_in))),
-            failure: None,
         }
     }
 
@@ -238,10 +167,10 @@ mod tests {
     fn a_token_is_never_handed_out_past_its_expiry_even_before_it_is_due() {
         // A token living less than the shortest renewal interval expires before it is due.
         let now = Utc::now();
-        assert!(held(1, 2, now).fresh(now).is_some());
+        assert!(held(2, 3, now).fresh(now).is_some());
         assert!(
-            held(1, 2, now)
-                .fresh(now + chrono::Duration::seconds(1))
+            held(2, 3, now)
+                .fresh(now + chrono::Duration::seconds(1) + chrono::Duration::milliseconds(1))
                 .is_none()
         );
     }

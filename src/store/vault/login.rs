@@ -36,9 +36,9 @@ pub enum Origin {
 struct CachedVaultToken {
     #[serde(with = "crate::secret::exposed")]
     token: Secret,
-    #[serde(with = "crate::store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     expires_at: DateTime<Utc>,
-    #[serde(with = "crate::store::rfc3339")]
+    #[serde(with = "crate::text::rfc3339_serde")]
     issued_at: DateTime<Utc>,
     renewable: bool,
 }

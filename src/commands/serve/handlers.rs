@@ -1,0 +1,173 @@
+//! The answers of `serve`: who may ask (access), which path (`/token`, `/header`), the token or
+//! the failure as JSON, each bounded in time, one `-v` line per request — never a token.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+
+use super::access::{Access, Refusal};
+use super::tokens::Tokens;
+use crate::error::Kind;
+use crate::keeper::Failure;
+use crate::output;
+use crate::text::{printable, rfc3339};
+use crate::token::AccessToken;
+
+/// What every request handler shares.
+pub struct Context {
+    pub access: Access,
+    pub tokens: Tokens,
+    /// The longest a request may take: a refresh under the lock, plus slack.
+    pub request_limit: Duration,
+    pub verbose: bool,
+}
+
+/// Answers one request, within the request limit, and logs it with `-v`.
+pub async fn handle(request: Request<Incoming>, context: &Context) -> Response<Full<Bytes>> {
+    let started = Instant::now();
+    let response =
+        match tokio::time::timeout(context.request_limit, respond(&request, context)).await {
+            Ok(response) => response,
+            Err(_) => problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                &format!("no token within {}s", context.request_limit.as_secs()),
+            ),
+        };
+    if context.verbose {
+        let path: String = printable(request.uri().path()).chars().take(200).collect();
+        output::note(format!(
+            "serve: {} {path} {} {:.1}ms",
+            request.method(),
+            response.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        ));
+    }
+    response
+}
+
+async fn respond(request: &Request<Incoming>, context: &Context) -> Response<Full<Bytes>> {
+    let headers = request.headers();
+    let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes);
+    match context.access.check(host, authorization) {
+        Ok(()) => {}
+        Err(Refusal::ForeignHost) => {
+            return problem(
+                StatusCode::MISDIRECTED_REQUEST,
+                "misdirected_request",
+                "the Host header must be the loopback address served",
+            );
+        }
+        Err(Refusal::Unauthorized) => {
+            let mut response = problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a missing or wrong bearer secret",
+            );
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"amtoken serve\""),
+            );
+            return response;
+        }
+    }
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length.as_bytes() != b"0");
+    let render: fn(&AccessToken) -> Response<Full<Bytes>> = match request.uri().path() {
+        "/token" => token_json,
+        "/header" => header_line,
+        _ => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such path: GET /token or GET /header",
+            );
+        }
+    };
+    if request.method() != Method::GET {
+        let mut response = problem(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "only GET is served",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET"));
+        return response;
+    }
+    if has_body {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "a GET here carries no body",
+        );
+    }
+    match context.tokens.get().await {
+        Ok(token) => render(&token),
+        Err(failure) => failed(&failure),
+    }
+}
+
+fn token_json(token: &AccessToken) -> Response<Full<Bytes>> {
+    let body = serde_json::json!({
+        "access_token": token.access_token.expose(),
+        "token_type": token.token_type,
+        "expires_in": token.seconds_left(Utc::now()).max(0),
+        "expires_at": rfc3339(token.expires_at),
+    });
+    reply(StatusCode::OK, "application/json", body.to_string() + "\n")
+}
+
+fn header_line(token: &AccessToken) -> Response<Full<Bytes>> {
+    reply(
+        StatusCode::OK,
+        "text/plain; charset=utf-8",
+        format!("Authorization: Bearer {}\n", token.access_token.expose()),
+    )
+}
+
+/// A session failure: 503 (with Retry-After) when asking again later may help by itself, 502
+/// when the authorization server or the stored login needs a person.
+fn failed(failure: &Failure) -> Response<Full<Bytes>> {
+    let transient = matches!(
+        failure.kind,
+        Kind::Network | Kind::StoreUnavailable | Kind::LockTimeout
+    );
+    let status = if transient {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::BAD_GATEWAY
+    };
+    let mut response = problem(status, failure.kind.name(), &failure.message);
+    if let Some(after) = failure.retry_after.filter(|_| transient) {
+        let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    response
+}
+
+/// `{"error": name, "message": …}`.
+fn problem(status: StatusCode, name: &str, message: &str) -> Response<Full<Bytes>> {
+    let body = serde_json::json!({ "error": name, "message": message });
+    reply(status, "application/json", body.to_string() + "\n")
+}
+
+fn reply(status: StatusCode, content_type: &'static str, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
