@@ -19,8 +19,8 @@ use crate::oauth::ClientAuthMethod;
 use crate::paths::{self, Paths};
 use crate::secret::Secret;
 use crate::store::{
-    Backend, FleetRole, JwtSource, StoreSettings, VaultAuthMethod, VaultLocation, VaultLogin,
-    VaultSettings, VaultTokenCache,
+    Backend, FleetRole, JwtSource, SecretIdSource, StoreSettings, VaultAuthMethod, VaultLocation,
+    VaultLogin, VaultSettings, VaultTokenCache,
 };
 
 /// The ApprovalMax production issuer.
@@ -88,18 +88,6 @@ pub struct Settings {
     flags: GlobalArgs,
     config: ConfigFile,
     config_path: PathBuf,
-}
-
-/// The Vault token: `VAULT_TOKEN`, else `BAO_TOKEN`, else the file `~/.vault-token`; never a
-/// flag. `None` when there is none (an error only when Vault is used).
-fn vault_token() -> Option<Secret> {
-    if let Some(token) = non_empty_env(settings::VAULT_TOKEN).or_else(|| non_empty_env(settings::BAO_TOKEN)) {
-        return Some(Secret::new(token));
-    }
-    let home = std::env::var_os("HOME")?;
-    let text = std::fs::read_to_string(Path::new(&home).join(".vault-token")).ok()?;
-    let token = text.trim();
-    (!token.is_empty()).then(|| Secret::new(token))
 }
 
 /// What went wrong while resolving settings; every case is exit 3 except a missing home.
@@ -268,11 +256,8 @@ impl Settings {
                 },
                 login: self.vault_login.clone(),
                 token_cache: (self.vault_token_cache == VaultTokenCache::File
-                    && !matches!(self.vault_login, VaultLogin::Token(_)))
-                .then(|| {
-                    self.paths
-                        .vault_token_file(&vault_login_key(&self.vault, &self.vault_login))
-                }),
+                    && !matches!(self.vault_login, VaultLogin::Token))
+                .then(|| self.paths.vault_token_dir()),
                 timeout: self.timeout,
                 verbose: self.verbose,
             },
@@ -373,9 +358,9 @@ fn resolve_profile(
         return Err(ConfigError::ReaderWithoutAccessPath);
     }
     let vault_login = match store {
-        // Read only for Vault: no file read on the other stores' hot path.
+        // Checked only for Vault: no file looked at on the other stores' hot path.
         Backend::Vault => vault_login(&merged)?,
-        _ => VaultLogin::Token(None),
+        _ => VaultLogin::Token,
     };
     let vault_address = match (vault_address, store) {
         (None, Backend::Vault) => return Err(ConfigError::MissingVaultAddress),
@@ -439,14 +424,16 @@ fn resolve_profile(
 /// Where the Kubernetes service-account token is, unless --vault-jwt-file says otherwise.
 const KUBERNETES_TOKEN_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
-/// How `--store vault` gets its Vault token: every credential the method needs, or exit 3
-/// naming the one missing, before anything is sent.
+/// How `--store vault` gets its Vault token: every setting the method needs, or exit 3 naming
+/// the one missing or unusable, before anything is sent. The credentials themselves (a secret
+/// id file, an identity token) are read by the method when it logs in.
 fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
     let method = merged.vault_auth.unwrap_or(VaultAuthMethod::Token);
-    let missing = |what: &str| ConfigError::VaultLogin {
+    let unusable = |why: String| ConfigError::VaultLogin {
         method: method.name(),
-        why: format!("needs {what}"),
+        why,
     };
+    let missing = |what: &str| unusable(format!("needs {what}"));
     let mount = || {
         vault_segments(
             "auth mount",
@@ -464,8 +451,14 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
             .filter(|role| !role.is_empty())
             .ok_or_else(|| missing("a role: set --vault-role or AMTOKEN_VAULT_ROLE"))
     };
+    // A file the method will read at its login: there and readable now, or exit 3 naming it.
+    let readable = |setting: &str, path: &Path| {
+        std::fs::File::open(path)
+            .map(|_| ())
+            .map_err(|cause| unusable(format!("cannot read {setting} {}: {cause}", path.display())))
+    };
     Ok(match method {
-        VaultAuthMethod::Token => VaultLogin::Token(vault_token()),
+        VaultAuthMethod::Token => VaultLogin::Token,
         VaultAuthMethod::AppRole => {
             let role_id = merged
                 .vault_role_id
@@ -476,32 +469,30 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
                 })?;
             let secret_id = match &merged.vault_secret_id_file {
                 Some(path) => {
-                    let text =
-                        std::fs::read_to_string(path).map_err(|cause| ConfigError::VaultLogin {
-                            method: method.name(),
-                            why: format!(
-                                "cannot read --vault-secret-id-file {}: {cause}",
-                                path.display()
-                            ),
-                        })?;
-                    Some(text.trim().to_string())
+                    readable("--vault-secret-id-file", path)?;
+                    SecretIdSource::File(path.clone())
                 }
-                None => non_empty_env(settings::VAULT_SECRET_ID),
-            }
-            .filter(|secret| !secret.is_empty())
-            .ok_or_else(|| {
-                missing("a secret id: set AMTOKEN_VAULT_SECRET_ID or --vault-secret-id-file")
-            })?;
+                None => SecretIdSource::Environment(Secret::new(
+                    non_empty_env(settings::VAULT_SECRET_ID).ok_or_else(|| {
+                        missing(
+                            "a secret id: set AMTOKEN_VAULT_SECRET_ID or --vault-secret-id-file",
+                        )
+                    })?,
+                )),
+            };
             VaultLogin::AppRole {
                 mount: mount()?,
                 role_id,
-                secret_id: Secret::new(secret_id),
+                secret_id,
             }
         }
         VaultAuthMethod::Jwt => {
             let source = match (&merged.vault_jwt_file, github_actions_request(merged)) {
-                (Some(path), _) => JwtSource::File(path.clone()),
-                (None, Some(source)) => source,
+                (Some(path), _) => {
+                    readable("--vault-jwt-file", path)?;
+                    JwtSource::File(path.clone())
+                }
+                (None, Some(source)) => source.map_err(unusable)?,
                 (None, None) => {
                     return Err(missing(
                         "an identity token: set --vault-jwt-file, or run in a GitHub Actions job with `permissions: id-token: write`",
@@ -509,53 +500,45 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
                 }
             };
             VaultLogin::Jwt {
-                method,
                 mount: mount()?,
                 role: role()?,
                 source,
             }
         }
-        VaultAuthMethod::Kubernetes => VaultLogin::Jwt {
-            method,
-            mount: mount()?,
-            role: role()?,
-            source: JwtSource::File(
-                merged
-                    .vault_jwt_file
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from(KUBERNETES_TOKEN_FILE)),
-            ),
-        },
+        VaultAuthMethod::Kubernetes => {
+            let (setting, token_file) = match &merged.vault_jwt_file {
+                Some(path) => ("--vault-jwt-file", path.clone()),
+                None => (
+                    "the service-account token",
+                    PathBuf::from(KUBERNETES_TOKEN_FILE),
+                ),
+            };
+            readable(setting, &token_file)?;
+            VaultLogin::Kubernetes {
+                mount: mount()?,
+                role: role()?,
+                token_file,
+            }
+        }
     })
 }
 
-/// GitHub Actions' OIDC request, when the job may make one.
-fn github_actions_request(merged: &GlobalArgs) -> Option<JwtSource> {
-    Some(JwtSource::GitHubActions {
-        request_url: non_empty_env(settings::ACTIONS_ID_TOKEN_REQUEST_URL)?,
-        request_token: Secret::new(non_empty_env(settings::ACTIONS_ID_TOKEN_REQUEST_TOKEN)?),
+/// GitHub Actions' OIDC request, when the job may make one; its URL checked (HTTPS, or
+/// loopback): the request carries the runner's bearer token.
+fn github_actions_request(merged: &GlobalArgs) -> Option<Result<JwtSource, String>> {
+    let request_url = non_empty_env(settings::ACTIONS_ID_TOKEN_REQUEST_URL)?;
+    let request_token = Secret::new(non_empty_env(settings::ACTIONS_ID_TOKEN_REQUEST_TOKEN)?);
+    if let Err(error) = crate::http::check_url(&request_url) {
+        return Some(Err(format!(
+            "cannot use {}: {error}",
+            settings::ACTIONS_ID_TOKEN_REQUEST_URL
+        )));
+    }
+    Some(Ok(JwtSource::GitHubActions {
+        request_url,
+        request_token,
         audience: merged.vault_jwt_audience.clone(),
-    })
-}
-
-/// What names one login's cached token: the server, the namespace, the method, its mount and
-/// who logs in (never a secret).
-fn vault_login_key(location: &VaultLocation, login: &VaultLogin) -> String {
-    let who = match login {
-        VaultLogin::Token(_) => String::new(),
-        VaultLogin::AppRole { mount, role_id, .. } => format!("approle {mount} {role_id}"),
-        VaultLogin::Jwt {
-            method,
-            mount,
-            role,
-            ..
-        } => format!("{} {mount} {role}", method.name()),
-    };
-    format!(
-        "{} {} {who}",
-        location.address.as_deref().unwrap_or_default(),
-        location.namespace.as_deref().unwrap_or_default()
-    )
+    }))
 }
 
 /// The Vault address, checked with `--store vault`: https, or http to loopback only (the Vault

@@ -339,6 +339,9 @@ impl From<LoopbackError> for Error {
 
 impl From<StoreError> for Error {
     fn from(error: StoreError) -> Self {
+        if matches!(error, StoreError::BadSetting { .. }) {
+            return Error::new(Kind::InvalidInput, error);
+        }
         if error.is_unreachable() {
             return Error::new(Kind::Network, error).hint(
                 "is Vault up and --vault-addr right? this is likely temporary: try again later",

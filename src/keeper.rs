@@ -113,7 +113,6 @@ impl<'a> Keeper<'a> {
         }
     }
 
-
     /// Adds a sink; it gets every token from the next renewal on.
     pub fn add_sink(&mut self, sink: Box<dyn Sink + 'a>) {
         self.sinks.push(sink);
@@ -384,7 +383,9 @@ mod tests {
         let mut slices = 0;
         let reached = wait_until(at(3), &clock, |slice| {
             slices += 1;
-            clock.0.set(clock.0.get() + chrono::TimeDelta::from_std(slice).unwrap());
+            clock
+                .0
+                .set(clock.0.get() + chrono::TimeDelta::from_std(slice).unwrap());
             true
         });
         assert!(reached);

@@ -138,12 +138,10 @@ impl Paths {
         self.runtime_dir.join(format!("{profile}.serve-secret"))
     }
 
-    /// The cached Vault token of one login (`--vault-token-cache file`), named by a hash of
-    /// what identifies the login.
-    pub fn vault_token_file(&self, login: &str) -> PathBuf {
-        self.cache_dir
-            .join("vault-token")
-            .join(format!("{}.json", short_hash(login)))
+    /// Where the cached Vault tokens of logins are kept (`--vault-token-cache file`), one file
+    /// per login.
+    pub fn vault_token_dir(&self) -> PathBuf {
+        self.cache_dir.join("vault-token")
     }
 
     /// The directory of the cache files, for listing profiles.

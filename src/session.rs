@@ -15,10 +15,8 @@ use crate::jwt;
 use crate::oauth::{ClientCredentials, ErrorCode, Grant, OAuthError, TokenEndpoint, TokenReply};
 use crate::output;
 use crate::secret::Secret;
+use crate::store::{self, CredentialStore, FleetRole, Loaded, Record, SharedState, Version, cache};
 use crate::token::AccessToken;
-use crate::store::{
-    self, CredentialStore, FleetRole, Loaded, Record, SharedState, Version, cache,
-};
 
 /// Used when the server says nothing of the access token's lifetime (no `expires_in`, not a
 /// JWT with `exp`): ApprovalMax's tokens live an hour.
@@ -107,9 +105,10 @@ fn access_token_expiry(
         .and_then(|token| token.expires_at());
     let counted = tokens.expires_in.map(|seconds| {
         requested_at
-            + chrono::Duration::seconds(
-                seconds.clamp(0, i64::try_from(LONGEST_LIFETIME.as_secs()).unwrap_or(i64::MAX)),
-            )
+            + chrono::Duration::seconds(seconds.clamp(
+                0,
+                i64::try_from(LONGEST_LIFETIME.as_secs()).unwrap_or(i64::MAX),
+            ))
     });
     let expiry = match (counted, claimed) {
         (Some(counted), Some(claimed)) if claimed > now => counted.min(claimed),

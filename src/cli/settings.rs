@@ -84,15 +84,12 @@ pub static SECRET_VARIABLES: &[SecretVariable] = &[
 /// Every environment variable COMMAND of `amtoken exec` must not see: the credential
 /// variables, and the variables of the global settings marked `secret: yes`.
 pub fn withheld_variables() -> impl Iterator<Item = &'static str> {
-    SECRET_VARIABLES
-        .iter()
-        .map(|variable| variable.name)
-        .chain(
-            GLOBAL_FLAGS
-                .iter()
-                .filter(|flag| flag.secret)
-                .filter_map(|flag| flag.env),
-        )
+    SECRET_VARIABLES.iter().map(|variable| variable.name).chain(
+        GLOBAL_FLAGS
+            .iter()
+            .filter(|flag| flag.secret)
+            .filter_map(|flag| flag.env),
+    )
 }
 
 /// A flag as the quick parse needs to know it.
@@ -652,11 +649,18 @@ mod tests {
     #[test]
     fn every_credential_variable_in_the_source_is_withheld() {
         let withheld: Vec<&str> = withheld_variables().collect();
-        let mut sources = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut sources = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
         let mut seen = Vec::new();
         while let Some(path) = sources.pop() {
             if path.is_dir() {
-                sources.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+                sources.extend(
+                    std::fs::read_dir(&path)
+                        .unwrap()
+                        .map(|entry| entry.unwrap().path()),
+                );
                 continue;
             }
             if path.extension().is_none_or(|ext| ext != "rs") {
@@ -666,9 +670,9 @@ mod tests {
             for quoted in text.split('"').skip(1).step_by(2) {
                 let looks_like_variable = quoted.contains('_')
                     && quoted.chars().all(|c| c.is_ascii_uppercase() || c == '_')
-                    && ["SECRET", "TOKEN", "ROLE_ID", "PASSWORD"].iter().any(|word| {
-                        quoted.trim_start_matches("AMTOKEN_").contains(word)
-                    });
+                    && ["SECRET", "TOKEN", "ROLE_ID", "PASSWORD"]
+                        .iter()
+                        .any(|word| quoted.trim_start_matches("AMTOKEN_").contains(word));
                 if looks_like_variable
                     && !quoted.starts_with("AMTOKEN_TEST_")
                     && !NOT_CREDENTIALS.contains(&quoted)
@@ -682,7 +686,11 @@ mod tests {
                 }
             }
         }
-        for expected in ["AMTOKEN_VAULT_ROLE_ID", "AMTOKEN_VAULT_SECRET_ID", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"] {
+        for expected in [
+            "AMTOKEN_VAULT_ROLE_ID",
+            "AMTOKEN_VAULT_SECRET_ID",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        ] {
             assert!(withheld.contains(&expected), "{expected}");
         }
         assert!(seen.len() >= 7, "the scan found too little: {seen:?}");
@@ -696,7 +704,10 @@ mod tests {
                 .unwrap();
         for variable in SECRET_VARIABLES {
             let row = format!("| `{}` | {} |", variable.name, variable.what);
-            assert!(reference.contains(&row), "docs/REFERENCE.md lacks the row {row}");
+            assert!(
+                reference.contains(&row),
+                "docs/REFERENCE.md lacks the row {row}"
+            );
         }
     }
 

@@ -508,3 +508,266 @@ fn an_exp_claim_already_past_is_a_clock_apart_and_expires_in_stands() {
     let expiry = access_token_expiry(&response(&expiring_jwt(past), None), now, now);
     assert_eq!(expiry, past.with_nanosecond(0).unwrap());
 }
+
+/// The fleet lease (session/fleet.rs) over the in-memory shared store: every step of the
+/// protocol by a plain `cargo test` (issue 26.2); the OpenBao tests run the same over Vault.
+mod fleet {
+    use super::*;
+    use crate::store::{Published, SharedState};
+
+    fn fleet_settings(fixture: &Fixture, role: &str) -> Settings {
+        fixture.settings(&[
+            "--issuer",
+            &fixture.server.base_url(),
+            "--client-id",
+            CLIENT,
+            "--store",
+            "vault",
+            "--vault-addr",
+            "http://127.0.0.1:9",
+            "--vault-access-path",
+            "amtoken/readers",
+            "--fleet-role",
+            role,
+            "--timeout",
+            "2s",
+        ])
+    }
+
+    fn access(fixture: &Fixture, value: &str, seconds_left: i64) -> AccessToken {
+        AccessToken {
+            access_token: Secret::new(value),
+            token_type: "Bearer".into(),
+            expires_at: Utc::now() + Span::seconds(seconds_left),
+            scope: "read offline_access".into(),
+            issuer: fixture.server.base_url(),
+            client_id: CLIENT.into(),
+        }
+    }
+
+    fn state(
+        fixture: &Fixture,
+        refresh_token: &str,
+        access_token: Option<&AccessToken>,
+    ) -> SharedState {
+        SharedState::new(fixture.record(refresh_token), access_token)
+    }
+
+    #[test]
+    fn a_fresh_shared_token_is_used_without_a_lease_or_a_refresh() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-1", "rt-2");
+        let shared = access(&fixture, "shared-at", 3000);
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-1", Some(&shared))));
+        let (token, provenance) = valid_token(&settings, &store).unwrap();
+        assert_eq!(provenance, Provenance::Cached);
+        assert_eq!(token.access_token.expose(), "shared-at");
+        assert_eq!(store.saves.get(), 0, "no lease was taken");
+        endpoint.assert_calls(0);
+    }
+
+    #[test]
+    fn the_lease_holder_spends_once_writes_the_successor_clears_the_lease_and_publishes() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-1", "rt-2");
+        let stale = access(&fixture, "stale-at", 10);
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-1", Some(&stale))));
+        let (token, provenance) = valid_token(&settings, &store).unwrap();
+        assert_eq!(provenance, Provenance::Refreshed);
+        assert_eq!(token.access_token.expose(), "access-for-rt-2");
+        endpoint.assert_calls(1);
+        let after = store.state().unwrap();
+        assert_eq!(after.record.refresh_token.expose(), "rt-2");
+        assert_eq!(after.access_token.unwrap().expose(), "access-for-rt-2");
+        assert!(after.lease_holder.is_none() && after.lease_until.is_none());
+        // The lease write, the successor's write, then the readers' copy.
+        assert_eq!(store.saves.get(), 3);
+        let published = store.published().unwrap();
+        assert_eq!(published.token.access_token.expose(), "access-for-rt-2");
+        assert_eq!(
+            published.source_version, 3,
+            "the version the successor was written at"
+        );
+    }
+
+    #[test]
+    fn a_lost_lease_race_is_read_again_and_the_winners_token_used() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-1", "rt-2");
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-1", None)));
+        // Between our read and our lease write, another machine refreshed (a stale cas).
+        let winner = state(
+            &fixture,
+            "rt-other",
+            Some(&access(&fixture, "winners-at", 3000)),
+        );
+        store
+            .before_writes
+            .borrow_mut()
+            .push_back(Some(Box::new(move |store: &MemoryStore| {
+                store.replace_state(winner)
+            })));
+        let (token, provenance) = valid_token(&settings, &store).unwrap();
+        assert_eq!(provenance, Provenance::Cached);
+        assert_eq!(token.access_token.expose(), "winners-at");
+        endpoint.assert_calls(0);
+    }
+
+    #[test]
+    fn a_lease_of_another_live_holder_is_waited_out_then_taken() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-1", "rt-2");
+        let mut leased = state(&fixture, "rt-1", None);
+        leased.lease_holder = Some("another-machine".into());
+        leased.lease_until = Some(Utc::now() + Span::milliseconds(700));
+        let store = MemoryStore::shared(Some(leased));
+        let (token, provenance) = valid_token(&settings, &store).unwrap();
+        assert_eq!(provenance, Provenance::Refreshed);
+        assert_eq!(token.access_token.expose(), "access-for-rt-2");
+        endpoint.assert_calls(1);
+    }
+
+    #[test]
+    fn a_successor_write_that_loses_to_a_stale_lease_writer_is_written_on_the_new_version() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-1", "rt-2");
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-1", None)));
+        // Our lease write goes through; before our successor's write, a machine paused past
+        // its lease rewrites the secret, still holding the token we spent (step 5).
+        let rewrite = state(&fixture, "rt-1", None);
+        store.before_writes.borrow_mut().extend([
+            None,
+            Some(
+                Box::new(move |store: &MemoryStore| store.replace_state(rewrite))
+                    as Box<dyn FnOnce(&MemoryStore)>,
+            ),
+        ]);
+        let (token, _) = valid_token(&settings, &store).unwrap();
+        assert_eq!(token.access_token.expose(), "access-for-rt-2");
+        assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-2");
+        endpoint.assert_calls(1);
+        assert!(!settings.paths.rescue_file("default").exists());
+    }
+
+    #[test]
+    fn a_successor_the_secret_no_longer_wants_goes_to_the_rescue_file() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-1", "rt-2");
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-1", None)));
+        // Someone logs in anew while we refresh: our successor must not overwrite theirs.
+        let login = state(&fixture, "rt-new-login", None);
+        store.before_writes.borrow_mut().extend([
+            None,
+            Some(
+                Box::new(move |store: &MemoryStore| store.replace_state(login))
+                    as Box<dyn FnOnce(&MemoryStore)>,
+            ),
+        ]);
+        let (token, _) = valid_token(&settings, &store).unwrap();
+        assert_eq!(token.access_token.expose(), "access-for-rt-2");
+        assert_eq!(
+            store.record().unwrap().refresh_token.expose(),
+            "rt-new-login"
+        );
+        let rescued = store::read_rescue(&settings.paths.rescue_file("default"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(rescued.refresh_token.expose(), "rt-2");
+        endpoint.assert_calls(1);
+    }
+
+    #[test]
+    fn a_newer_rescued_token_is_adopted_under_the_lease_and_spent_instead() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-rescued", "rt-next");
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-old", None)));
+        let mut rescued = fixture.record("rt-rescued");
+        rescued.obtained_at = Utc::now();
+        store::write_rescue(&settings.paths.rescue_file("default"), &rescued).unwrap();
+        let (token, _) = valid_token(&settings, &store).unwrap();
+        assert_eq!(token.access_token.expose(), "access-for-rt-next");
+        assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-next");
+        assert!(!settings.paths.rescue_file("default").exists());
+        endpoint.assert_calls(1);
+    }
+
+    #[test]
+    fn nothing_shared_is_seeded_once_from_the_seed_then_read_like_any_secret() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let endpoint = fixture.rotates("rt-seed", "rt-2");
+        let store = MemoryStore::shared(None);
+        let session =
+            Session::over(&settings, Box::new(&store)).seeded_with(Some(Secret::new("rt-seed")));
+        let (token, _) = session.token(five_minutes()).unwrap();
+        assert_eq!(token.access_token.expose(), "access-for-rt-2");
+        endpoint.assert_calls(1);
+        std::fs::remove_file(settings.paths.cache_file("default")).unwrap();
+        let error = Session::over(&settings, Box::new(&MemoryStore::shared(None)))
+            .token(five_minutes())
+            .unwrap_err();
+        assert_eq!(error.kind(), Kind::NotLoggedIn);
+    }
+
+    /// Issue 27.3: the readers' copy is ordered by the shared secret's version, not by expiry:
+    /// a ten-year token published once is replaced by the next refresh's.
+    #[test]
+    fn a_long_lived_published_token_is_replaced_by_a_newer_version() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "refresher");
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-1", None)));
+        let session = Session::over(&settings, Box::new(&store));
+        let shared: &dyn crate::store::SharedStore = &&store;
+        let decade = access(&fixture, "ten-years", 10 * 365 * 86_400);
+        session.publish_for_readers(shared, &decade, &crate::store::Version::shared(5));
+        let hour = access(&fixture, "one-hour", 3600);
+        session.publish_for_readers(shared, &hour, &crate::store::Version::shared(7));
+        assert_eq!(
+            store.published().unwrap().token.access_token.expose(),
+            "one-hour"
+        );
+        // An older version never replaces a newer one, however long it lives.
+        session.publish_for_readers(shared, &decade, &crate::store::Version::shared(6));
+        let published = store.published().unwrap();
+        assert_eq!(published.token.access_token.expose(), "one-hour");
+        assert_eq!(published.source_version, 7);
+    }
+
+    #[test]
+    fn a_reader_takes_only_the_published_token_and_refuses_an_implausible_one() {
+        let fixture = Fixture::new();
+        let settings = fleet_settings(&fixture, "reader");
+        let store = MemoryStore::shared(Some(state(&fixture, "rt-never-read", None)));
+        store.write_published_for_test(Published {
+            token: access(&fixture, "published-at", 3000),
+            source_version: 1,
+        });
+        let (token, _) = valid_token(&settings, &store).unwrap();
+        assert_eq!(token.access_token.expose(), "published-at");
+        let _ = std::fs::remove_file(settings.paths.cache_file("default"));
+        store.write_published_for_test(Published {
+            token: access(&fixture, "forever", 10 * 365 * 86_400),
+            source_version: 2,
+        });
+        let error = valid_token(&settings, &store).unwrap_err();
+        assert_eq!(error.kind(), Kind::ServerRefused);
+        assert!(
+            error
+                .message()
+                .contains("longer than any access token lives"),
+            "{}",
+            error.message()
+        );
+        // status works for a reader: the published token, no record.
+        let stored = Session::over(&settings, Box::new(&store)).stored().unwrap();
+        assert!(stored.record.is_none());
+        assert_eq!(stored.access.unwrap().access_token.expose(), "forever");
+    }
+}

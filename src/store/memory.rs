@@ -26,9 +26,10 @@ pub struct MemoryStore {
     pub refuse_writes: Cell<bool>,
     /// How many saves succeeded.
     pub saves: Cell<u32>,
-    /// Called before each shared write is judged: another machine's write lands there.
+    /// What happens before each write is judged, one entry per write in turn (`None`:
+    /// nothing): another machine's write lands there.
     #[allow(clippy::type_complexity)]
-    pub before_write: RefCell<Option<Box<dyn FnMut(&MemoryStore)>>>,
+    pub before_writes: RefCell<std::collections::VecDeque<Option<Box<dyn FnOnce(&MemoryStore)>>>>,
 }
 
 fn bare(record: Record) -> SharedState {
@@ -86,6 +87,13 @@ impl MemoryStore {
         *slot = Some((state, version));
     }
 
+    /// Publishes for readers behind the user's back, as a refresher would.
+    pub fn write_published_for_test(&self, published: Published) {
+        let mut slot = self.published.borrow_mut();
+        let version = slot.as_ref().map_or(1, |(_, version)| version + 1);
+        *slot = Some((published, version));
+    }
+
     fn refused(&self) -> Result<(), StoreError> {
         if self.refuse_writes.get() {
             return Err(crate::files::FileError::Io {
@@ -106,7 +114,8 @@ impl MemoryStore {
         expected: Option<&Version>,
     ) -> Result<Version, StoreError> {
         self.refused()?;
-        if let Some(mut hook) = self.before_write.borrow_mut().take() {
+        let hook = self.before_writes.borrow_mut().pop_front().flatten();
+        if let Some(hook) = hook {
             hook(self);
         }
         let mut slot = slot.borrow_mut();
@@ -129,14 +138,10 @@ impl CredentialStore for &MemoryStore {
     }
 
     fn load(&self) -> Result<Option<Loaded>, StoreError> {
-        Ok(self
-            .state
-            .borrow()
-            .as_ref()
-            .map(|(state, version)| Loaded {
-                record: state.record.clone(),
-                version: Version(*version),
-            }))
+        Ok(self.state.borrow().as_ref().map(|(state, version)| Loaded {
+            record: state.record.clone(),
+            version: Version(*version),
+        }))
     }
 
     fn save(&self, record: &Record, expected: Option<&Version>) -> Result<Version, StoreError> {

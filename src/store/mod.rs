@@ -80,6 +80,10 @@ pub enum StoreError {
     /// A shared store answered with a server error (5xx): worth trying again later.
     #[error("{location}: {why}")]
     ServerError { location: String, why: String },
+    /// A setting the store needs cannot work (a credential file that is not there, a plain-http
+    /// URL): a settings error, before anything is sent.
+    #[error("{setting}: {why}")]
+    BadSetting { setting: String, why: String },
     /// A shared store refused, or is not set up: the token, the policy, the address.
     #[error("{location}: {why}")]
     Refused { location: String, why: String },
@@ -116,6 +120,12 @@ pub struct Version(u64);
 impl Version {
     /// The only version of a local backend: the profile lock already keeps writers apart.
     pub(crate) const LOCAL: Version = Version(0);
+
+    /// A shared backend's version `number` (the tests').
+    #[cfg(test)]
+    pub fn shared(number: u64) -> Self {
+        Version(number)
+    }
 
     /// The number a shared backend gave it; `None` for a local backend.
     pub fn number(&self) -> Option<u64> {
@@ -273,7 +283,8 @@ pub struct VaultSettings {
     pub location: VaultLocation,
     /// How to get a Vault token.
     pub login: VaultLogin,
-    /// With `--vault-token-cache file`: the 0600 file that keeps a login's token until its TTL.
+    /// With `--vault-token-cache file`: the directory whose 0600 files keep a login's token
+    /// until its TTL, one file per login (server, namespace, method, mount, role and identity).
     pub token_cache: Option<PathBuf>,
     pub timeout: Duration,
     pub verbose: bool,
@@ -319,30 +330,58 @@ pub enum VaultTokenCache {
     File,
 }
 
-/// What getting a Vault token takes. Secrets in it are never printed, never logged.
+/// How to get a Vault token (`--vault-auth` and its settings). Nothing here is read yet: each
+/// login method (store/vault/login/) reads its credentials when it logs in. Secrets in it are
+/// never printed, never logged.
 #[derive(Debug, Clone)]
 pub enum VaultLogin {
-    /// A token given (`VAULT_TOKEN`, `BAO_TOKEN`, `~/.vault-token`), or none.
-    Token(Option<Secret>),
+    /// A token given: `VAULT_TOKEN`, `BAO_TOKEN`, else the file `~/.vault-token`.
+    Token,
     /// `auth/{mount}/login` with a role id and a secret id.
     AppRole {
         mount: String,
         role_id: String,
-        secret_id: Secret,
+        secret_id: SecretIdSource,
     },
-    /// `auth/{mount}/login` with a role and a JWT (`jwt`: a CI identity token; `kubernetes`:
-    /// the service-account token).
+    /// `auth/{mount}/login` with a role and a CI identity token.
     Jwt {
-        method: VaultAuthMethod,
         mount: String,
         role: String,
         source: JwtSource,
     },
+    /// `auth/{mount}/login` with a role and the pod's service-account token.
+    Kubernetes {
+        mount: String,
+        role: String,
+        token_file: PathBuf,
+    },
 }
 
-/// Where the JWT of a `jwt` or `kubernetes` login comes from, read when logging in.
+impl VaultLogin {
+    /// The method's word, as `--vault-auth` spells it.
+    pub fn method(&self) -> VaultAuthMethod {
+        match self {
+            VaultLogin::Token => VaultAuthMethod::Token,
+            VaultLogin::AppRole { .. } => VaultAuthMethod::AppRole,
+            VaultLogin::Jwt { .. } => VaultAuthMethod::Jwt,
+            VaultLogin::Kubernetes { .. } => VaultAuthMethod::Kubernetes,
+        }
+    }
+}
+
+/// Where the AppRole secret id comes from.
+#[derive(Debug, Clone)]
+pub enum SecretIdSource {
+    /// `AMTOKEN_VAULT_SECRET_ID`.
+    Environment(Secret),
+    /// `--vault-secret-id-file`, read at each login.
+    File(PathBuf),
+}
+
+/// Where the JWT of a `jwt` login comes from, read when logging in.
 #[derive(Debug, Clone)]
 pub enum JwtSource {
+    /// `--vault-jwt-file`.
     File(PathBuf),
     /// The GitHub Actions OIDC request (`ACTIONS_ID_TOKEN_REQUEST_URL` and `_TOKEN`).
     GitHubActions {

@@ -3,7 +3,7 @@
 //! (`options.cas`) on the version just read. The Vault token goes in `X-Vault-Token` only: never
 //! printed, never logged.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::OnceCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,8 +27,14 @@ pub struct VaultStore {
     settings: VaultSettings,
     lock_file: PathBuf,
     transport: OnceCell<Transport>,
-    /// The Vault token in use, once known, and where it came from.
-    token: RefCell<Option<(Secret, login::Origin)>>,
+    /// The Vault token in use, and its login (login.rs).
+    login: login::Handler,
+}
+
+impl Drop for VaultStore {
+    fn drop(&mut self) {
+        self.revoke_unkept_token();
+    }
 }
 
 impl VaultStore {
@@ -37,7 +43,7 @@ impl VaultStore {
             settings,
             lock_file,
             transport: OnceCell::new(),
-            token: RefCell::new(None),
+            login: login::Handler::default(),
         }
     }
 
@@ -109,19 +115,18 @@ impl VaultStore {
     }
 
     /// Sends a request with the Vault token (and namespace); the answer whatever its status
-    /// but a refusal. A token from the cache file that Vault refuses (it expired, or was
-    /// revoked) costs one new login and one more try.
+    /// but a refusal. A token Vault no longer takes (it expired, or was revoked), whatever
+    /// its origin, costs one new login and one more try (login.rs).
     fn send(
         &self,
         method: Method,
         url: url::Url,
         body: Option<Value>,
     ) -> Result<Reply, StoreError> {
-        let (token, origin) = self.token()?;
+        let token = self.token()?;
         let reply = self.send_as(method.clone(), url.clone(), body.clone(), Some(&token))?;
-        if is_refusal(&reply) && origin == login::Origin::Cached {
-            self.forget_token();
-            let (token, _) = self.token()?;
+        if is_refusal(&reply) && self.replace_refused(&token)? {
+            let token = self.token()?;
             let reply = self.send_as(method, url, body, Some(&token))?;
             return self.accepted(reply);
         }
@@ -258,7 +263,11 @@ impl SharedStore for VaultStore {
         format!(
             "{}/data/{}",
             self.settings.location.mount,
-            self.settings.location.access_path.as_deref().unwrap_or("(no --vault-access-path)")
+            self.settings
+                .location
+                .access_path
+                .as_deref()
+                .unwrap_or("(no --vault-access-path)")
         )
     }
 
@@ -273,7 +282,11 @@ impl SharedStore for VaultStore {
         expected: Option<&Version>,
     ) -> Result<Version, StoreError> {
         let path = self.access_path()?;
-        self.write_data(path, published, expected.map_or(0, |Version(version)| *version))
+        self.write_data(
+            path,
+            published,
+            expected.map_or(0, |Version(version)| *version),
+        )
     }
 }
 
@@ -483,11 +496,7 @@ mod tests {
                 namespace: None,
                 cacert: None,
             },
-            login: VaultLogin::Token(
-                std::env::var("AMTOKEN_TEST_VAULT_TOKEN")
-                    .ok()
-                    .map(Secret::new),
-            ),
+            login: VaultLogin::Token,
             token_cache: None,
             timeout: Duration::from_secs(10),
             verbose: false,
@@ -496,6 +505,9 @@ mod tests {
             settings,
             std::env::temp_dir().join("amtoken-vault-test.lock"),
         )
+        .given(Secret::new(
+            std::env::var("AMTOKEN_TEST_VAULT_TOKEN").unwrap_or_default(),
+        ))
     }
 
     fn record(token: &str) -> Record {
@@ -564,7 +576,7 @@ mod tests {
 
     #[test]
     fn urls_are_built_segment_by_segment_inside_the_mount() {
-        let mut settings = store("amtoken/a b").settings;
+        let mut settings = store("amtoken/a b").settings.clone();
         settings.location.address = Some("http://127.0.0.1:8200".into());
         let url = |path: &str| {
             let store = VaultStore::new(

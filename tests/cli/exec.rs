@@ -36,8 +36,14 @@ fn exec_hands_on_the_access_token_but_never_amtokens_own_credentials() {
     assert!(stdout.contains(&format!("AMTOKEN_ACCESS_TOKEN={ACCESS_TOKEN}\n")));
     assert!(stdout.contains("UNRELATED=kept\n"));
     for name in withheld {
-        assert!(!stdout.contains(&format!("{name}=")), "COMMAND got {name}: {stdout}");
-        assert!(!stdout.contains("-withheld"), "COMMAND got a credential: {stdout}");
+        assert!(
+            !stdout.contains(&format!("{name}=")),
+            "COMMAND got {name}: {stdout}"
+        );
+        assert!(
+            !stdout.contains("-withheld"),
+            "COMMAND got a credential: {stdout}"
+        );
     }
 }
 

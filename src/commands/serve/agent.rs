@@ -134,4 +134,3 @@ where
         let _ = watched.await;
     })
 }
-

@@ -1,9 +1,29 @@
-//! The Vault token: given (`VAULT_TOKEN`, `BAO_TOKEN`, `~/.vault-token`), or got by logging in
-//! with the runner's own identity — AppRole, a CI identity token (`jwt`: a file, or the GitHub
-//! Actions OIDC request) or the Kubernetes service-account token — at `auth/{mount}/login`.
-//! A login's token is kept in memory for the run, or with `--vault-token-cache file` in a 0600
-//! file until its TTL (renewed when renewable and past half its life), so that a loop of
-//! `amtoken token` does not log in every time.
+//! The Vault token every request of the Vault store carries, got by one handler whatever the
+//! login method (as Vault agent's auto-auth is): a method (one file each beside this one) says
+//! only what token it is given, or where it logs in and with which body; holding the token,
+//! renewing it, logging in again when Vault refuses it, revoking what is dropped and the cache
+//! file are this handler's.
+//!
+//! - A login's token is kept in memory for the run, or with `--vault-token-cache file` in a
+//!   0600 file (one per login: server, namespace, method, mount, role and identity) until its
+//!   TTL, so that a loop of `amtoken token` does not log in every time.
+//! - A renewable token is renewed (`auth/token/renew-self`) once past half its life, in memory
+//!   as in the file; one near its end is replaced by a new login.
+//! - A refusal (403) asks Vault whether the token still lives (`auth/token/lookup-self`): a
+//!   live token was refused by a policy, and is kept (no login burns a secret-id use for
+//!   that); a dead one — expired, revoked — costs one new login and one more try, at most one
+//!   a second.
+//! - A token of this run's own login that is not kept in a file is revoked when the store is
+//!   dropped; one replaced before its end, too.
+//! - Every number Vault sends (`lease_duration`) is clamped.
+
+mod approle;
+mod jwt;
+mod kubernetes;
+mod token;
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,65 +31,194 @@ use serde_json::{Value, json};
 
 use super::{VaultStore, vault_errors};
 use crate::files::{self, Durability};
-use crate::http::{Method, Request, StatusCode, header};
+use crate::http::{Method as HttpMethod, StatusCode};
 use crate::secret::Secret;
-use crate::store::{CredentialStore as _, JwtSource, StoreError, VaultLogin};
+use crate::store::{CredentialStore as _, StoreError, VaultLogin};
 
 /// Largest identity token or login answer read.
 const MAX_LOGIN_BYTES: u64 = 64 * 1024;
-/// A cached token with less than this left is not used: it could expire mid-refresh.
-const CACHED_MARGIN: TimeDelta = TimeDelta::seconds(30);
+/// A token with less than this left is not used: it could expire mid-refresh.
+const NEAR_END: TimeDelta = TimeDelta::seconds(30);
+/// The longest a Vault token is believed to live, whatever Vault says: Vault's own default
+/// maximum TTL (32 days).
+const LONGEST_TTL_SECONDS: i64 = 32 * 86_400;
+/// No two logins closer together than this: a refusal loop must not hammer Vault.
+const LOGIN_SPACING: Duration = Duration::from_secs(1);
+
+/// What a login method gives: the token itself, or a login to make.
+pub(super) enum Credential {
+    /// A token given (the environment, `~/.vault-token`): used as it is.
+    Given(Secret),
+    /// `POST auth/{mount}/login` with `body`.
+    Login { mount: String, body: Value },
+}
+
+/// One way of getting a Vault token: a file beside this one, and a word of `--vault-auth`.
+pub(super) trait Method {
+    /// Its name in messages, as `--vault-auth` spells it.
+    fn name(&self) -> &'static str;
+    /// The token, or the login to make; reads its credentials now (a file, an OIDC request).
+    fn credential(&self, vault: &VaultStore) -> Result<Credential, StoreError>;
+    /// Who logs in, never a secret: names the login's cache file. Two jobs with their own
+    /// identity tokens never share a cached token.
+    fn who(&self) -> String;
+}
+
+/// The method of `login`.
+fn method(login: &VaultLogin) -> Box<dyn Method + '_> {
+    match login {
+        VaultLogin::Token => Box::new(token::Token),
+        VaultLogin::AppRole {
+            mount,
+            role_id,
+            secret_id,
+        } => Box::new(approle::AppRole {
+            mount,
+            role_id,
+            secret_id,
+        }),
+        VaultLogin::Jwt {
+            mount,
+            role,
+            source,
+        } => Box::new(jwt::Jwt {
+            mount,
+            role,
+            source,
+        }),
+        VaultLogin::Kubernetes {
+            mount,
+            role,
+            token_file,
+        } => Box::new(kubernetes::Kubernetes {
+            mount,
+            role,
+            token_file,
+        }),
+    }
+}
 
 /// Where the token in use came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+enum Origin {
     /// Given by the environment or `~/.vault-token`.
     Given,
-    /// From a login of this run.
+    /// From a login of this run (or a renewal of one).
     LoggedIn,
-    /// From the cache file: Vault may have revoked it, so a refusal earns one new login.
+    /// From the cache file.
     Cached,
 }
 
-/// The cache file: a Vault token and how long it lives.
-#[derive(Serialize, Deserialize)]
-struct CachedVaultToken {
+/// The token in use, and its life as Vault gave it.
+#[derive(Clone, Serialize, Deserialize)]
+struct HeldToken {
     #[serde(with = "crate::secret::exposed")]
     token: Secret,
     #[serde(with = "crate::text::rfc3339_serde")]
-    expires_at: DateTime<Utc>,
-    #[serde(with = "crate::text::rfc3339_serde")]
     issued_at: DateTime<Utc>,
+    /// `None`: not known (a given token).
+    #[serde(with = "crate::text::optional_rfc3339_serde", default)]
+    expires_at: Option<DateTime<Utc>>,
     renewable: bool,
+    #[serde(skip, default = "cached")]
+    origin: Origin,
+}
+
+fn cached() -> Origin {
+    Origin::Cached
+}
+
+/// The handler's state inside the store.
+#[derive(Default)]
+pub(super) struct Handler {
+    held: RefCell<Option<HeldToken>>,
+    last_login: RefCell<Option<Instant>>,
 }
 
 impl VaultStore {
-    /// The Vault token, logging in when there is none yet.
-    pub(super) fn token(&self) -> Result<(Secret, Origin), StoreError> {
-        if let Some(held) = self.token.borrow().as_ref() {
-            return Ok(held.clone());
-        }
-        let held = match &self.settings.login {
-            VaultLogin::Token(Some(token)) => (token.clone(), Origin::Given),
-            VaultLogin::Token(None) => {
-                return Err(self.refused(
-                    "no Vault token: set VAULT_TOKEN (or BAO_TOKEN), log in so that ~/.vault-token exists, or choose a --vault-auth method".into(),
-                ));
+    /// The Vault token to send: the one held (renewed first when it is renewable and past half
+    /// its life), else the cached one, else a new login.
+    pub(super) fn token(&self) -> Result<Secret, StoreError> {
+        let held = self.login.held.borrow().clone();
+        let now = Utc::now();
+        if let Some(held) = held {
+            match held.expires_at {
+                Some(end) if end - now < NEAR_END => {
+                    self.drop_token(true);
+                }
+                Some(end) if held.renewable && now >= halfway(&held, end) => {
+                    match self.renew(&held.token) {
+                        Ok(renewed) => return Ok(renewed.token),
+                        // It has time left still; the next refusal logs in anew.
+                        Err(_) => return Ok(held.token),
+                    }
+                }
+                _ => return Ok(held.token),
             }
-            _ => match self.cached_token()? {
-                Some(token) => (token, Origin::Cached),
-                None => (self.log_in()?, Origin::LoggedIn),
-            },
-        };
-        *self.token.borrow_mut() = Some(held.clone());
-        Ok(held)
+        }
+        if let Some(cached) = self.cached_token() {
+            *self.login.held.borrow_mut() = Some(cached.clone());
+            return self.token();
+        }
+        self.log_in().map(|held| held.token)
     }
 
-    /// Drops the token in use and its cache file: the next request logs in anew.
-    pub(super) fn forget_token(&self) {
-        *self.token.borrow_mut() = None;
-        if let Some(path) = &self.settings.token_cache {
-            let _ = files::remove_file(path, "remove");
+    /// After Vault refused `refused`: whether a new token is there to try again with. A token
+    /// Vault still knows was refused by a policy (kept: logging in again would only burn a
+    /// secret-id use); a dead one is dropped and replaced by one new login, at most one a
+    /// second.
+    pub(super) fn replace_refused(&self, refused: &Secret) -> Result<bool, StoreError> {
+        if self.token_lives(refused)? {
+            return Ok(false);
+        }
+        let recent = self
+            .login
+            .last_login
+            .borrow()
+            .is_some_and(|at| at.elapsed() < LOGIN_SPACING);
+        if recent {
+            return Ok(false);
+        }
+        self.drop_token(false);
+        let fresh = self.log_in()?;
+        Ok(fresh.token != *refused)
+    }
+
+    /// Whether Vault still takes `token` at all (`auth/token/lookup-self`, which every token's
+    /// default policy allows).
+    fn token_lives(&self, token: &Secret) -> Result<bool, StoreError> {
+        let url = self.auth_url(&["token", "lookup-self"])?;
+        let reply = self.send_as(HttpMethod::GET, url, None, Some(token))?;
+        Ok(reply.status.is_success())
+    }
+
+    /// Drops the token in use and its cache file; `revoke`: tell Vault too (a token that still
+    /// lives and will not be used again).
+    fn drop_token(&self, revoke: bool) {
+        let dropped = self.login.held.borrow_mut().take();
+        if let Some(path) = self.token_cache_file() {
+            let _ = files::remove_file(&path, "remove");
+        }
+        if let Some(dropped) = dropped.filter(|held| revoke && held.origin != Origin::Given) {
+            self.revoke(&dropped.token);
+        }
+    }
+
+    /// `auth/token/revoke-self`, best effort.
+    fn revoke(&self, token: &Secret) {
+        if let Ok(url) = self.auth_url(&["token", "revoke-self"]) {
+            let _ = self.send_as(HttpMethod::POST, url, Some(json!({})), Some(token));
+        }
+    }
+
+    /// At the end of the run: a token of this run's login kept nowhere else is revoked.
+    pub(super) fn revoke_unkept_token(&self) {
+        let held = self.login.held.borrow_mut().take();
+        if let Some(held) = held
+            && held.origin == Origin::LoggedIn
+            && self.settings.token_cache.is_none()
+        {
+            self.revoke(&held.token);
         }
     }
 
@@ -80,73 +229,65 @@ impl VaultStore {
         }
     }
 
-    /// The cached token while it has time left; renewed first when it is renewable and past
-    /// half its life (a failed renewal: a new login instead).
-    fn cached_token(&self) -> Result<Option<Secret>, StoreError> {
-        let Some(path) = &self.settings.token_cache else {
-            return Ok(None);
-        };
-        let Ok(Some(cached)) = files::read_file::<CachedVaultToken>(path) else {
-            return Ok(None);
-        };
-        let now = Utc::now();
-        if cached.expires_at - now < CACHED_MARGIN {
-            return Ok(None);
-        }
-        let halfway = cached.issued_at + (cached.expires_at - cached.issued_at) / 2;
-        if cached.renewable && now >= halfway {
-            return Ok(self.renew(&cached.token).ok());
-        }
-        Ok(Some(cached.token))
+    /// This login's cache file, with `--vault-token-cache file`.
+    fn token_cache_file(&self) -> Option<std::path::PathBuf> {
+        let dir = self.settings.token_cache.as_ref()?;
+        let location = &self.settings.location;
+        let key = format!(
+            "{} {} {} {}",
+            location.address.as_deref().unwrap_or_default(),
+            location.namespace.as_deref().unwrap_or_default(),
+            self.settings.login.method().name(),
+            method(&self.settings.login).who()
+        );
+        Some(dir.join(format!("{}.json", crate::text::sha256_hex(&key, Some(16)))))
     }
 
-    /// `auth/token/renew-self`.
-    fn renew(&self, token: &Secret) -> Result<Secret, StoreError> {
+    /// The cached token while it has time left.
+    fn cached_token(&self) -> Option<HeldToken> {
+        let path = self.token_cache_file()?;
+        let cached: HeldToken = files::read_file(&path).ok().flatten()?;
+        let end = cached.expires_at?;
+        (end - Utc::now() >= NEAR_END).then_some(cached)
+    }
+
+    /// `auth/token/renew-self`; the renewed token is held (and cached).
+    fn renew(&self, token: &Secret) -> Result<HeldToken, StoreError> {
         let url = self.auth_url(&["token", "renew-self"])?;
-        let reply = self.send_as(Method::POST, url, Some(json!({})), Some(token))?;
+        let reply = self.send_as(HttpMethod::POST, url, Some(json!({})), Some(token))?;
         self.keep_login(&reply.body, "token renewal", reply.status)
     }
 
-    /// Logs in with the configured method.
-    fn log_in(&self) -> Result<Secret, StoreError> {
-        let (method, mount, body) = match &self.settings.login {
-            VaultLogin::Token(_) => unreachable!("a given token needs no login"),
-            VaultLogin::AppRole {
-                mount,
-                role_id,
-                secret_id,
-            } => (
-                "approle",
-                mount,
-                json!({ "role_id": role_id, "secret_id": secret_id.expose() }),
-            ),
-            VaultLogin::Jwt {
-                method,
-                mount,
-                role,
-                source,
-            } => {
-                let jwt = self.identity_token(source)?;
-                (
-                    method.name(),
-                    mount,
-                    json!({ "role": role, "jwt": jwt.expose() }),
-                )
+    /// Gets a token with the configured method, and holds it.
+    fn log_in(&self) -> Result<HeldToken, StoreError> {
+        *self.login.last_login.borrow_mut() = Some(Instant::now());
+        let method = method(&self.settings.login);
+        let held = match method.credential(self)? {
+            Credential::Given(token) => HeldToken {
+                token,
+                issued_at: Utc::now(),
+                expires_at: None,
+                renewable: false,
+                origin: Origin::Given,
+            },
+            Credential::Login { mount, body } => {
+                let mut segments: Vec<&str> = mount.split('/').collect();
+                segments.push("login");
+                let url = self.auth_url(&segments)?;
+                let reply = self.send_as(HttpMethod::POST, url, Some(body), None)?;
+                self.keep_login(
+                    &reply.body,
+                    &format!("{} login at auth/{mount}/login", method.name()),
+                    reply.status,
+                )?
             }
         };
-        let mut segments: Vec<&str> = mount.split('/').collect();
-        segments.push("login");
-        let url = self.auth_url(&segments)?;
-        let reply = self.send_as(Method::POST, url, Some(body), None)?;
-        self.keep_login(
-            &reply.body,
-            &format!("{method} login at auth/{mount}/login"),
-            reply.status,
-        )
+        *self.login.held.borrow_mut() = Some(held.clone());
+        Ok(held)
     }
 
     /// `{address}/v1/auth/{segments}`.
-    fn auth_url(&self, segments: &[&str]) -> Result<url::Url, StoreError> {
+    pub(super) fn auth_url(&self, segments: &[&str]) -> Result<url::Url, StoreError> {
         let mut url = crate::http::check_url(self.address()?)
             .map_err(|cause| self.refused(cause.to_string()))?;
         url.path_segments_mut()
@@ -158,13 +299,14 @@ impl VaultStore {
         Ok(url)
     }
 
-    /// The token of a login or renewal answer, kept in the cache file when there is one.
+    /// The token of a login or renewal answer, held, and kept in the cache file when there is
+    /// one.
     fn keep_login(
         &self,
         body: &[u8],
         what: &str,
         status: StatusCode,
-    ) -> Result<Secret, StoreError> {
+    ) -> Result<HeldToken, StoreError> {
         let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let auth = &answer["auth"];
         let token = auth["client_token"]
@@ -179,71 +321,117 @@ impl VaultStore {
                 status.as_u16()
             )));
         };
-        let token = Secret::new(token);
-        if let Some(path) = &self.settings.token_cache {
-            let now = Utc::now();
-            let cached = CachedVaultToken {
-                token: token.clone(),
-                issued_at: now,
-                expires_at: now + TimeDelta::seconds(auth["lease_duration"].as_i64().unwrap_or(0)),
-                renewable: auth["renewable"].as_bool().unwrap_or(false),
-            };
+        let now = Utc::now();
+        let held = HeldToken {
+            token: Secret::new(token),
+            issued_at: now,
+            expires_at: Some(now + lease(&auth["lease_duration"])),
+            renewable: auth["renewable"].as_bool().unwrap_or(false),
+            origin: Origin::LoggedIn,
+        };
+        *self.login.held.borrow_mut() = Some(held.clone());
+        if let Some(path) = self.token_cache_file() {
             // Only a cache: a run that cannot write it logs in next time.
-            let _ = files::write_file(path, &cached, Durability::Disposable);
+            let _ = files::write_file(&path, &held, Durability::Disposable);
         }
-        Ok(token)
+        Ok(held)
     }
 
-    /// The JWT to log in with: the file's content, or GitHub Actions' OIDC answer.
-    fn identity_token(&self, source: &JwtSource) -> Result<Secret, StoreError> {
-        match source {
-            JwtSource::File(path) => {
-                let text = std::fs::read_to_string(path).map_err(|cause| {
-                    self.refused(format!(
-                        "cannot read the identity token {}: {cause}",
-                        path.display()
-                    ))
-                })?;
-                let jwt = text.trim();
-                if jwt.is_empty() {
-                    return Err(self.refused(format!(
-                        "the identity token file {} is empty",
-                        path.display()
-                    )));
-                }
-                Ok(Secret::new(jwt))
-            }
-            JwtSource::GitHubActions {
-                request_url,
-                request_token,
-                audience,
-            } => {
-                let mut url = crate::http::check_url(request_url).map_err(|cause| {
-                    self.refused(format!("ACTIONS_ID_TOKEN_REQUEST_URL: {cause}"))
-                })?;
-                if let Some(audience) = audience {
-                    url.query_pairs_mut().append_pair("audience", audience);
-                }
-                let request = Request::new(Method::GET, url, MAX_LOGIN_BYTES)
-                    .secret_header(
-                        header::AUTHORIZATION,
-                        &format!("Bearer {}", request_token.expose()),
-                    )
-                    .map_err(|error| self.refused(error.to_string()))?;
-                let reply = self
-                    .transport()?
-                    .send(request)
-                    .map_err(|error| self.unreachable(error))?;
-                let answer: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-                match (reply.status.is_success(), answer["value"].as_str()) {
-                    (true, Some(jwt)) if !jwt.is_empty() => Ok(Secret::new(jwt)),
-                    _ => Err(self.refused(format!(
-                        "the GitHub Actions OIDC request answered HTTP {} without a token (does the job have `permissions: id-token: write`?): {}",
-                        reply.status.as_u16(),
-                        vault_errors(&reply)
-                    ))),
-                }
-            }
-        }
+    /// Reads at most [`MAX_LOGIN_BYTES`] from a method's own request (GitHub's OIDC).
+    pub(super) fn login_request(
+        &self,
+        request: crate::http::Request,
+    ) -> Result<crate::http::Reply, StoreError> {
+        self.transport()?
+            .send(request)
+            .map_err(|error| self.unreachable(error))
+    }
+}
+
+impl VaultStore {
+    /// The store with `token` given, as `VAULT_TOKEN` would give it (the unit tests').
+    #[cfg(test)]
+    pub(super) fn given(self, token: Secret) -> Self {
+        *self.login.held.borrow_mut() = Some(HeldToken {
+            token,
+            issued_at: Utc::now(),
+            expires_at: None,
+            renewable: false,
+            origin: Origin::Given,
+        });
+        self
+    }
+}
+
+/// Halfway through a token's life.
+fn halfway(held: &HeldToken, end: DateTime<Utc>) -> DateTime<Utc> {
+    held.issued_at + (end - held.issued_at) / 2
+}
+
+/// A `lease_duration` as Vault sent it, clamped: never negative, never past
+/// [`LONGEST_TTL_SECONDS`], whatever its type (a float of 9e15 included).
+fn lease(value: &Value) -> TimeDelta {
+    let seconds = value
+        .as_i64()
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|seconds| seconds.is_finite())
+                .map(|seconds| seconds.clamp(0.0, LONGEST_TTL_SECONDS as f64) as i64)
+        })
+        .or_else(|| value.as_u64().map(|_| LONGEST_TTL_SECONDS))
+        .unwrap_or(0)
+        .clamp(0, LONGEST_TTL_SECONDS);
+    TimeDelta::try_seconds(seconds).unwrap_or_default()
+}
+
+/// The text of a credential file: trimmed, and not empty. A file that cannot be read is a
+/// settings error naming the setting (exit 3), before anything is sent.
+pub(super) fn read_credential_file(
+    setting: &str,
+    path: &std::path::Path,
+) -> Result<Secret, StoreError> {
+    let bad = |why: String| StoreError::BadSetting {
+        setting: setting.to_string(),
+        why,
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|cause| bad(format!("cannot read {}: {cause}", path.display())))?;
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(bad(format!("{} is empty", path.display())));
+    }
+    Ok(Secret::new(value))
+}
+
+/// The largest answer of a method's own request.
+pub(super) const fn max_login_bytes() -> u64 {
+    MAX_LOGIN_BYTES
+}
+
+/// What GitHub's OIDC answer or a method's request error says, for messages.
+pub(super) fn errors_of(reply: &crate::http::Reply) -> String {
+    vault_errors(reply)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lease_from_vault_is_clamped_whatever_it_says() {
+        assert_eq!(lease(&json!(3600)), TimeDelta::seconds(3600));
+        assert_eq!(lease(&json!(-5)), TimeDelta::zero());
+        assert_eq!(lease(&json!(9e15)), TimeDelta::seconds(LONGEST_TTL_SECONDS));
+        assert_eq!(
+            lease(&json!(u64::MAX)),
+            TimeDelta::seconds(LONGEST_TTL_SECONDS)
+        );
+        assert_eq!(
+            lease(&json!(i64::MAX)),
+            TimeDelta::seconds(LONGEST_TTL_SECONDS)
+        );
+        assert_eq!(lease(&json!("3600")), TimeDelta::zero());
+        assert_eq!(lease(&Value::Null), TimeDelta::zero());
     }
 }
