@@ -487,6 +487,7 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
             }
         }
         VaultAuthMethod::Jwt => {
+            let (mount, role) = (mount()?, role()?);
             let source = match (&merged.vault_jwt_file, github_actions_request(merged)) {
                 (Some(path), _) => {
                     readable("--vault-jwt-file", path)?;
@@ -500,12 +501,13 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
                 }
             };
             VaultLogin::Jwt {
-                mount: mount()?,
-                role: role()?,
+                mount,
+                role,
                 source,
             }
         }
         VaultAuthMethod::Kubernetes => {
+            let (mount, role) = (mount()?, role()?);
             let (setting, token_file) = match &merged.vault_jwt_file {
                 Some(path) => ("--vault-jwt-file", path.clone()),
                 None => (
@@ -515,8 +517,8 @@ fn vault_login(merged: &GlobalArgs) -> Result<VaultLogin, ConfigError> {
             };
             readable(setting, &token_file)?;
             VaultLogin::Kubernetes {
-                mount: mount()?,
-                role: role()?,
+                mount,
+                role,
                 token_file,
             }
         }

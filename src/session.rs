@@ -186,12 +186,21 @@ struct LostAnswer {
     at: DateTime<Utc>,
 }
 
-/// Which profile a seed refresh token was stored for, and when.
+/// Which profile a seed refresh token was claimed for, when, and whether it reached the store:
+/// a claim that never did (the run was killed in between) may be taken again by the same
+/// profile, with nothing stored for it.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct SeedUse {
     profile: String,
     #[serde(with = "crate::text::rfc3339_serde")]
     at: DateTime<Utc>,
+    /// A claim written before amtoken kept this is taken as stored.
+    #[serde(default = "stored_by_default")]
+    stored: bool,
+}
+
+fn stored_by_default() -> bool {
+    true
 }
 
 /// `30-day`, or humantime's words for a lifetime that is not whole days.
@@ -703,29 +712,38 @@ impl<'a> Session<'a> {
         // The token works once: claim it for this profile before storing it, so that no other
         // profile (each has its own lock) and no later run after a logout spends it again.
         let claim = settings.paths.seed_file(seed.expose());
-        let seeded = SeedUse {
+        let claimed = |stored| SeedUse {
             profile: settings.profile.clone(),
             at: record.obtained_at,
+            stored,
         };
-        if !crate::files::create_file(&claim, &seeded)? {
+        // Two phases: the claim, then the store write, then the claim marked stored.
+        if !crate::files::create_file(&claim, &claimed(false))? {
             let used: Option<SeedUse> = crate::files::read_file(&claim).ok().flatten();
-            let (profile, at) = used.map_or_else(
-                || ("another profile".to_string(), String::new()),
-                |used| {
-                    (
-                        format!("profile {:?}", used.profile),
-                        format!(" at {}", output::rfc3339(used.at)),
-                    )
-                },
-            );
-            return Err(Error::msg(
-                Kind::InvalidInput,
-                format!(
-                    "not logged in: nothing is stored for profile {:?}, and AMTOKEN_REFRESH_TOKEN was already stored for {profile}{at}: a refresh token works once",
-                    settings.profile
-                ),
-            )
-            .hint("set AMTOKEN_REFRESH_TOKEN to a fresh refresh token for this profile, or log in with `amtoken login`"));
+            let retry = used
+                .as_ref()
+                .is_some_and(|used| used.profile == settings.profile && !used.stored);
+            if !retry {
+                let (profile, at) = used.map_or_else(
+                    || ("another profile".to_string(), String::new()),
+                    |used| {
+                        (
+                            format!("profile {:?}", used.profile),
+                            format!(" at {}", output::rfc3339(used.at)),
+                        )
+                    },
+                );
+                return Err(Error::msg(
+                    Kind::InvalidInput,
+                    format!(
+                        "not logged in: nothing is stored for profile {:?}, and AMTOKEN_REFRESH_TOKEN was already stored for {profile}{at}: a refresh token works once",
+                        settings.profile
+                    ),
+                )
+                .hint("set AMTOKEN_REFRESH_TOKEN to a fresh refresh token for this profile, or log in with `amtoken login`"));
+            }
+            // Claimed for this profile by a run that died before it stored the token: the
+            // token was never spent, so this run stores it.
         }
         let version = match self.store.save(&record, None) {
             Ok(version) => version,
@@ -736,6 +754,11 @@ impl<'a> Session<'a> {
                     .context("failed to store the refresh token from AMTOKEN_REFRESH_TOKEN"));
             }
         };
+        if let Err(error) =
+            crate::files::write_file(&claim, &claimed(true), crate::files::Durability::Durable)
+        {
+            output::warn(format_args!("cannot mark the seed as stored: {error}"));
+        }
         output::note(format_args!(
             "stored the refresh token from AMTOKEN_REFRESH_TOKEN in {}",
             self.store.location()

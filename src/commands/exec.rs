@@ -24,6 +24,7 @@ pub fn run(args: &ExecArgs, settings: &Settings) -> Result<ExitStatus> {
     };
     let session = Session::open(settings);
     let (token, _) = session.token(Freshness::AtLeast(args.min_ttl))?;
+    forward::reset_inherited_dispositions();
     let token_file = TokenFile::create(
         settings.paths.runtime_dir(),
         &settings.profile,
@@ -45,6 +46,7 @@ pub fn run(args: &ExecArgs, settings: &Settings) -> Result<ExitStatus> {
         command.env_remove(name);
     }
     crate::process::restore_core_limit(&mut command);
+    forward::end_with_parent(&mut command);
     let mut child = command
         .spawn()
         .map_err(|error| Error::new(Kind::Usage, error))

@@ -414,6 +414,20 @@ fn parse_token_response(object: Map<String, Value>) -> Result<TokenResponse, Str
     if fields.access_token.is_empty() {
         return Err("field access_token is empty".into());
     }
+    // It goes into headers (`Authorization: Bearer …`, serve's /header) and shell lines
+    // (`-o env`): a CR, LF, space or anything unprintable would let a bad server inject into
+    // them. RFC 6750's b64token is narrower still; printable ASCII is what any server sends.
+    if let Some(bad) = fields.access_token.chars().find(|c| !c.is_ascii_graphic()) {
+        return Err(format!(
+            "field access_token holds {}, not only printable ASCII",
+            match bad {
+                '\r' => "a carriage return".to_string(),
+                '\n' => "a line feed".to_string(),
+                ' ' => "a space".to_string(),
+                other => format!("the character U+{:04X}", u32::from(other)),
+            }
+        ));
+    }
     if !fields.token_type.eq_ignore_ascii_case("bearer") {
         return Err(format!(
             "token_type is {:?}, expected Bearer",
@@ -636,6 +650,19 @@ mod tests {
             parse(r#"{"access_token":"a","token_type":"Bearer","expires_in":true}"#)
                 .unwrap_err()
                 .starts_with("field expires_in:")
+        );
+        // Issue 27.15: nothing that could break a header or a shell line.
+        assert_eq!(
+            parse(r#"{"access_token":"a\r\nX-Injected: 1","token_type":"Bearer"}"#),
+            Err("field access_token holds a carriage return, not only printable ASCII".into())
+        );
+        assert_eq!(
+            parse(r#"{"access_token":"a b","token_type":"Bearer"}"#),
+            Err("field access_token holds a space, not only printable ASCII".into())
+        );
+        assert_eq!(
+            parse(r#"{"access_token":"a\u00e9","token_type":"Bearer"}"#),
+            Err("field access_token holds the character U+00E9, not only printable ASCII".into())
         );
     }
 

@@ -771,3 +771,104 @@ mod fleet {
         assert_eq!(stored.access.unwrap().access_token.expose(), "forever");
     }
 }
+
+/// Issue 27.8: a run killed between claiming the seed and storing it leaves a claim that the
+/// same profile may take again; once stored, the claim holds for good.
+#[test]
+fn a_seed_claimed_but_never_stored_may_be_stored_by_the_same_profile() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let endpoint = fixture.rotates("rt-seed", "rt-2");
+    let claim = settings.paths.seed_file("rt-seed");
+    let killed = serde_json::json!({
+        "profile": "default", "at": "2026-12-01T00:00:00Z", "stored": false
+    });
+    crate::files::create_file(&claim, &killed).unwrap();
+    let store = MemoryStore::default();
+    let session =
+        Session::over(&settings, Box::new(&store)).seeded_with(Some(Secret::new("rt-seed")));
+    let (token, _) = session.token(five_minutes()).unwrap();
+    assert_eq!(token.access_token.expose(), "access-for-rt-2");
+    endpoint.assert_calls(1);
+    let marked: serde_json::Value = crate::files::read_file(&claim).unwrap().unwrap();
+    assert_eq!(marked["stored"], true);
+
+    // Logged out: the seed was spent, and is refused with what happened to it.
+    std::fs::remove_file(settings.paths.cache_file("default")).unwrap();
+    let empty = MemoryStore::default();
+    let error = Session::over(&settings, Box::new(&empty))
+        .seeded_with(Some(Secret::new("rt-seed")))
+        .token(five_minutes())
+        .unwrap_err();
+    assert_eq!(error.kind(), Kind::InvalidInput);
+    assert!(
+        error
+            .message()
+            .contains("already stored for profile \"default\""),
+        "{}",
+        error.message()
+    );
+}
+
+/// Issue 27.14: a seeded chain does not know when it began; the first refresh's `auth_time`
+/// tells it.
+#[test]
+fn a_seeded_chain_learns_its_start_from_the_refreshed_tokens_auth_time() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    let auth_time = Utc::now().with_nanosecond(0).unwrap() - Span::days(3);
+    let jwt = {
+        use base64::Engine as _;
+        let part = |value: serde_json::Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+        };
+        format!(
+            "{}.{}.sig",
+            part(serde_json::json!({"alg": "PS256", "typ": "at+jwt"})),
+            part(serde_json::json!({
+                "auth_time": auth_time.timestamp(),
+                "exp": (Utc::now() + Span::hours(1)).timestamp()
+            }))
+        )
+    };
+    fixture.server.mock(|when, then| {
+        when.method(POST).path("/connect/token");
+        then.status(200).json_body(serde_json::json!({
+            "access_token": jwt, "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"
+        }));
+    });
+    let mut seeded = fixture.record("rt-1");
+    seeded.authorized_at = None;
+    let store = MemoryStore::with(seeded);
+    valid_token(&settings, &store).unwrap();
+    assert_eq!(store.record().unwrap().authorized_at, Some(auth_time));
+}
+
+/// Issue 27.6: an access token that is dead on arrival (`expires_in: 0`) is the server's
+/// failure — never handed out — and the rotated refresh token is kept all the same.
+#[test]
+fn an_access_token_already_expired_on_arrival_is_a_failure_and_the_refresh_token_kept() {
+    let fixture = Fixture::new();
+    let settings = fixture.configured();
+    fixture.server.mock(|when, then| {
+        when.method(POST).path("/connect/token");
+        then.status(200).json_body(serde_json::json!({
+            "access_token": "at-dead", "token_type": "Bearer", "expires_in": 0, "refresh_token": "rt-2"
+        }));
+    });
+    let store = MemoryStore::with(fixture.record("rt-1"));
+    let error = valid_token(&settings, &store).unwrap_err();
+    assert_eq!(error.kind(), Kind::ServerRefused);
+    assert!(
+        error.message().contains("already expired"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(store.record().unwrap().refresh_token.expose(), "rt-2");
+    assert!(
+        Session::over(&settings, Box::new(&store))
+            .cached_token()
+            .unwrap()
+            .is_none()
+    );
+}

@@ -152,16 +152,85 @@ fn amtoken_dumps_no_core_but_its_command_keeps_the_core_limit() {
 #[test]
 #[cfg(target_os = "linux")]
 fn the_command_does_not_inherit_an_ignored_sigquit() {
+    // Issue 27.11: the test gives amtoken a disposition of its own choosing, whatever this
+    // test run inherited (`cmd &` in a non-interactive shell ignores SIGQUIT), and COMMAND
+    // must hold exactly that.
+    for (given, ignored) in [(libc::SIG_DFL, false), (libc::SIG_IGN, true)] {
+        let (stdout, stderr, code) =
+            exec_with_signal(libc::SIGQUIT, given, "grep SigIgn /proc/self/status");
+        assert_eq!(code, Some(0), "{stderr}");
+        let mask =
+            u64::from_str_radix(stdout.trim().trim_start_matches("SigIgn:").trim(), 16).unwrap();
+        assert_eq!(
+            mask & (1 << (libc::SIGQUIT - 1)) != 0,
+            ignored,
+            "SIGQUIT given {}: {stdout}",
+            if ignored { "ignored" } else { "default" }
+        );
+    }
+}
+
+/// Issue 27.11: amtoken started with SIGCHLD ignored (children then reap themselves and
+/// waitpid fails with ECHILD) still waits for COMMAND and hands on its exit code.
+#[test]
+fn an_inherited_ignored_sigchld_does_not_break_exec() {
+    let (_, stderr, code) = exec_with_signal(libc::SIGCHLD, libc::SIG_IGN, "exit 7");
+    assert_eq!(code, Some(7), "{stderr}");
+}
+
+/// `amtoken exec -- sh -c SCRIPT` started with `signal`'s disposition set to `given`.
+fn exec_with_signal(
+    signal: libc::c_int,
+    given: libc::sighandler_t,
+    script: &str,
+) -> (String, String, Option<i32>) {
+    use std::os::unix::process::CommandExt as _;
     let sandbox = sandbox();
+    let mut command = sandbox.std_amtoken();
+    command
+        .env("AMTOKEN_ISSUER", ISSUER)
+        .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
+        .env("AMTOKEN_STORE", "file")
+        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .args(["exec", "--", "sh", "-c", script]);
+    // SAFETY: signal(2) is async-signal-safe; it sets one disposition of the child.
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(signal, given);
+            Ok(())
+        });
+    }
+    let output = command.output().unwrap();
+    let (stdout, stderr) = outputs(&output);
+    (stdout, stderr, output.status.code())
+}
+
+/// Issue 27.12: a token directory left by an `exec` that was killed (SIGKILL: no clean-up) is
+/// swept by the next `exec`; one of a live `exec` is left alone.
+#[test]
+fn a_killed_execs_token_file_is_swept_by_the_next_one() {
+    let sandbox = sandbox();
+    let runtime = sandbox.path("run/amtoken");
+    std::fs::create_dir_all(&runtime).unwrap();
+    // A pid that is not running: a child that has ended and been reaped.
+    let mut ended = std::process::Command::new("true").spawn().unwrap();
+    let dead = ended.id();
+    ended.wait().unwrap();
+    let left = runtime.join(format!("exec-default-{dead}-AbC123"));
+    std::fs::create_dir(&left).unwrap();
+    crate::util::write_private(&left.join("token"), "at-left-behind");
+    let live = runtime.join(format!("exec-default-{}-XyZ789", std::process::id()));
+    std::fs::create_dir(&live).unwrap();
     let output = sandbox
         .amtoken_for(ISSUER)
-        .args(["exec", "--", "sh", "-c", "grep SigIgn /proc/self/status"])
+        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .args(["exec", "--", "true"])
         .output()
         .unwrap();
-    let (stdout, stderr) = outputs(&output);
+    let (_, stderr) = outputs(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let mask = u64::from_str_radix(stdout.trim().trim_start_matches("SigIgn:").trim(), 16).unwrap();
-    assert_eq!(mask & (1 << (3 - 1)), 0, "SIGQUIT is ignored: {stdout}");
+    assert!(!left.exists(), "the dead run's token file is still there");
+    assert!(live.exists(), "a live run's directory was removed");
 }
 
 /// The token file: COMMAND finds the token in it, 0600 in a 0700 directory of its own, and it

@@ -19,6 +19,7 @@ mod keychain;
 mod leaks;
 mod login;
 mod logout;
+mod long_running;
 mod man;
 mod provider;
 mod readme;

@@ -103,6 +103,18 @@ pub fn amtoken(sandbox: &Sandbox, client_id: &str) -> assert_cmd::Command {
     command
 }
 
+/// [`amtoken`] as a `std::process::Command`, for a process that runs on (`serve`).
+pub fn std_amtoken(sandbox: &Sandbox, client_id: &str) -> std::process::Command {
+    let mut command = sandbox.std_amtoken();
+    command
+        .env("AMTOKEN_ISSUER", issuer())
+        .env("AMTOKEN_CLIENT_ID", client_id)
+        .env("AMTOKEN_CLIENT_SECRET", secret_of(client_id))
+        .env("AMTOKEN_REDIRECT_URI", REDIRECT_URI)
+        .env("AMTOKEN_STORE", "file");
+    command
+}
+
 /// A sandbox logged in to the provider as `client_id` (an authorize flow and `exchange`).
 pub fn logged_in(client_id: &str) -> Sandbox {
     let sandbox = Sandbox::new();

@@ -11,17 +11,17 @@ use std::sync::{Arc, Mutex};
 use crate::util::{Sandbox, outputs};
 
 const ISSUER: &str = "https://id.example.test";
-const ACCESS_TOKEN: &str = "at-cached-for-serve";
+pub(crate) const ACCESS_TOKEN: &str = "at-cached-for-serve";
 
 /// A running `amtoken serve`, its first stderr line read (it listens), the rest collected.
-struct Served {
+pub(crate) struct Served {
     child: Child,
     listening: String,
     stderr: std::thread::JoinHandle<String>,
 }
 
 impl Served {
-    fn start(mut command: std::process::Command) -> Self {
+    pub(crate) fn start(mut command: std::process::Command) -> Self {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -48,13 +48,13 @@ impl Served {
     }
 
     /// The TCP port from `listening on http://127.0.0.1:PORT (…)`.
-    fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         let rest = self.listening.split("127.0.0.1:").nth(1).unwrap();
         rest.split(' ').next().unwrap().parse().unwrap()
     }
 
     /// SIGTERM, then how it ended and what else it said.
-    fn stop(mut self) -> (std::process::ExitStatus, String) {
+    pub(crate) fn stop(mut self) -> (std::process::ExitStatus, String) {
         let sent = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -66,7 +66,7 @@ impl Served {
 }
 
 /// `amtoken serve ARGS` for a sandbox whose cache holds a token for an hour.
-fn serve_command(sandbox: &Sandbox, args: &[&str]) -> std::process::Command {
+pub(crate) fn serve_command(sandbox: &Sandbox, args: &[&str]) -> std::process::Command {
     let mut command = sandbox.std_amtoken();
     command
         .env("AMTOKEN_ISSUER", ISSUER)
@@ -78,7 +78,7 @@ fn serve_command(sandbox: &Sandbox, args: &[&str]) -> std::process::Command {
     command
 }
 
-fn cached_sandbox() -> Sandbox {
+pub(crate) fn cached_sandbox() -> Sandbox {
     let sandbox = Sandbox::logged_in_at(ISSUER);
     sandbox.cache_token("default", ISSUER, ACCESS_TOKEN, 3600);
     sandbox
@@ -86,10 +86,10 @@ fn cached_sandbox() -> Sandbox {
 
 /// A response as received: status, headers (lower-case names), body.
 #[derive(Debug)]
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
@@ -100,7 +100,7 @@ impl Answer {
             .map(|(_, value)| value.as_str())
     }
 
-    fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {self:?}"))
     }
 }
@@ -128,7 +128,7 @@ fn exchange(mut stream: impl std::io::Read + std::io::Write, request: &str) -> A
     }
 }
 
-fn get(path: &str, headers: &[&str]) -> String {
+pub(crate) fn get(path: &str, headers: &[&str]) -> String {
     let mut request = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
     for header in headers {
         request.push_str(header);
@@ -137,14 +137,14 @@ fn get(path: &str, headers: &[&str]) -> String {
     request + "\r\n"
 }
 
-fn over_socket(socket: &Path, request: &str) -> Answer {
+pub(crate) fn over_socket(socket: &Path, request: &str) -> Answer {
     exchange(
         std::os::unix::net::UnixStream::connect(socket).unwrap(),
         request,
     )
 }
 
-fn over_tcp(port: u16, request: &str) -> Answer {
+pub(crate) fn over_tcp(port: u16, request: &str) -> Answer {
     exchange(
         std::net::TcpStream::connect(("127.0.0.1", port)).unwrap(),
         request,

@@ -287,6 +287,42 @@ fn a_vault_login_without_its_credentials_is_a_settings_error() {
             &[("AMTOKEN_VAULT_AUTH", "kubernetes")],
             "--vault-auth kubernetes needs a role",
         ),
+        // Issue 27.16: credentials that cannot be read, or a URL the token would leak to.
+        (
+            &[
+                ("AMTOKEN_VAULT_AUTH", "jwt"),
+                ("AMTOKEN_VAULT_ROLE", "ci"),
+                ("AMTOKEN_VAULT_JWT_FILE", "/nonexistent/identity.jwt"),
+            ],
+            "--vault-auth jwt cannot read --vault-jwt-file /nonexistent/identity.jwt",
+        ),
+        (
+            &[
+                ("AMTOKEN_VAULT_AUTH", "kubernetes"),
+                ("AMTOKEN_VAULT_ROLE", "app"),
+            ],
+            "--vault-auth kubernetes cannot read the service-account token /var/run/secrets/kubernetes.io/serviceaccount/token",
+        ),
+        (
+            &[
+                ("AMTOKEN_VAULT_AUTH", "jwt"),
+                ("AMTOKEN_VAULT_ROLE", "ci"),
+                (
+                    "ACTIONS_ID_TOKEN_REQUEST_URL",
+                    "http://token.actions.example/id",
+                ),
+                ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "runner-bearer-never-sent"),
+            ],
+            "--vault-auth jwt cannot use ACTIONS_ID_TOKEN_REQUEST_URL: refusing plain http",
+        ),
+        (
+            &[
+                ("AMTOKEN_VAULT_AUTH", "approle"),
+                ("AMTOKEN_VAULT_ROLE_ID", "r"),
+                ("AMTOKEN_VAULT_SECRET_ID_FILE", "/nonexistent/secret-id"),
+            ],
+            "--vault-auth approle cannot read --vault-secret-id-file /nonexistent/secret-id",
+        ),
     ] {
         let output = sandbox
             .amtoken()

@@ -30,6 +30,11 @@ const SHORT_LIVED = {
   'amtoken-fleet-approle': 2,
   'amtoken-exec': 2,
   'amtoken-serve': 4,
+  // Issue 27: renewals 3 s apart (halfway through 6 s), past the idle-closing proxy's 2 s;
+  // a Vault token that expires mid-run.
+  'amtoken-idle-serve': 6,
+  'amtoken-idle-exec': 6,
+  'amtoken-vault-ttl': 6,
 };
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -97,6 +102,11 @@ server.listen(0, '127.0.0.1', () => {
       client('amtoken-fleet-readers', 'client_secret_post'),
       // The fleet run again, with runners that log in to Vault by AppRole.
       client('amtoken-fleet-approle', 'client_secret_post'),
+      // Issue 27's long-running tests, each counted apart.
+      client('amtoken-idle-serve', 'client_secret_post'),
+      client('amtoken-idle-exec', 'client_secret_post'),
+      client('amtoken-vault-ttl', 'client_secret_post'),
+      client('amtoken-vault-policy', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
       // both spend it over and over.
       client('amtoken-bench', 'client_secret_post'),

@@ -64,6 +64,41 @@ mod unix {
         }
     }
 
+    /// Puts back SIGCHLD's default disposition: one inherited as ignored makes the kernel reap
+    /// COMMAND by itself, and the wait for it then fails ("No child processes").
+    pub fn reset_inherited_dispositions() {
+        // SAFETY: SIG_DFL installs no handler code; nothing else in amtoken touches SIGCHLD.
+        unsafe {
+            libc::signal(libc::SIGCHLD, libc::SIG_DFL);
+        }
+    }
+
+    /// COMMAND gets SIGTERM if amtoken dies without forwarding anything (SIGKILL, an OOM kill):
+    /// it does not run on unwatched, its token file gone with no one to renew it.
+    pub fn end_with_parent(command: &mut std::process::Command) {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::process::CommandExt as _;
+            // SAFETY: getpid before the fork; prctl and getppid in the child are
+            // async-signal-safe and touch only the child.
+            let parent = unsafe { libc::getpid() };
+            unsafe {
+                command.pre_exec(move || {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                    // amtoken died between the fork and the prctl: nobody would send it.
+                    if libc::getppid() != parent {
+                        return Err(std::io::Error::other(
+                            "amtoken ended before COMMAND started",
+                        ));
+                    }
+                    Ok(())
+                });
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = command;
+    }
+
     /// Waits for the child `pid` to end without reaping it (`WNOWAIT`): its pid stays its own.
     pub fn wait_unreaped(pid: u32) {
         let pid: libc::id_t = pid;
@@ -104,4 +139,8 @@ mod other {
     }
 
     pub fn wait_unreaped(_pid: u32) {}
+
+    pub fn reset_inherited_dispositions() {}
+
+    pub fn end_with_parent(_command: &mut std::process::Command) {}
 }

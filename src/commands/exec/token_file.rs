@@ -1,6 +1,7 @@
 //! `AMTOKEN_TOKEN_FILE`: the current access token alone, in a file of a private directory of
-//! its own (`exec-<profile>-XXXXXX` in the runtime directory), replaced whole at each renewal
-//! and removed, directory and all, when COMMAND has ended.
+//! its own (`exec-<profile>-<pid>-XXXXXX` in the runtime directory), replaced whole at each
+//! renewal and removed, directory and all, when COMMAND has ended. A run killed before it could
+//! remove its own (SIGKILL) is swept by the next one: its pid is in the name.
 
 use std::path::{Path, PathBuf};
 
@@ -27,9 +28,10 @@ impl TokenFile {
             cause,
         };
         ensure_private_dir(runtime_dir).map_err(cannot_create)?;
+        sweep_dead_runs(runtime_dir);
         // tempfile makes the directory 0700, with a name no other process can have taken.
         let dir = tempfile::Builder::new()
-            .prefix(&format!("exec-{profile}-"))
+            .prefix(&format!("exec-{profile}-{}-", std::process::id()))
             .tempdir_in(runtime_dir)
             .map_err(cannot_create)?;
         let path = dir.path().join("token");
@@ -58,8 +60,61 @@ impl TokenFile {
     }
 }
 
+/// Removes the token directories of runs whose process is gone.
+fn sweep_dead_runs(runtime_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(runtime_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(run_pid) else {
+            continue;
+        };
+        if !is_running(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The pid in `exec-<profile>-<pid>-XXXXXX` (a profile may hold dashes; the pid and the
+/// random part do not).
+fn run_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("exec-")?;
+    let mut parts = rest.rsplitn(3, '-');
+    let _random = parts.next()?;
+    let pid = parts.next()?.parse().ok()?;
+    parts.next()?;
+    Some(pid)
+}
+
+/// Whether a process `pid` runs (or is a zombie not yet reaped).
+fn is_running(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: kill(pid, 0) sends nothing; it only checks that the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0;
+        alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_runs_pid_is_read_from_its_directory_name() {
+        assert_eq!(super::run_pid("exec-default-4242-AbC123"), Some(4242));
+        assert_eq!(super::run_pid("exec-my-profile-7-x1y2z3"), Some(7));
+        assert_eq!(super::run_pid("exec-default-AbC123"), None);
+        assert_eq!(super::run_pid("default.sock"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -1,6 +1,7 @@
 //! The answers of `serve`: who may ask (access), which path (`/token`, `/header`), the token or
 //! the failure as JSON, each bounded in time, one `-v` line per request — never a token.
 
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -27,17 +28,25 @@ pub struct Context {
 }
 
 /// Answers one request, within the request limit, and logs it with `-v`.
-pub async fn handle(request: Request<Incoming>, context: &Context) -> Response<Full<Bytes>> {
+pub async fn handle(
+    request: Request<Incoming>,
+    context: &Context,
+    authenticated: Option<&AtomicBool>,
+) -> Response<Full<Bytes>> {
     let started = Instant::now();
-    let response =
-        match tokio::time::timeout(context.request_limit, respond(&request, context)).await {
-            Ok(response) => response,
-            Err(_) => problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
-                &format!("no token within {}s", context.request_limit.as_secs()),
-            ),
-        };
+    let response = match tokio::time::timeout(
+        context.request_limit,
+        respond(&request, context, authenticated),
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(_) => problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            &format!("no token within {}s", context.request_limit.as_secs()),
+        ),
+    };
     if context.verbose {
         let path: String = printable(request.uri().path()).chars().take(200).collect();
         output::note(format!(
@@ -50,14 +59,23 @@ pub async fn handle(request: Request<Incoming>, context: &Context) -> Response<F
     response
 }
 
-async fn respond(request: &Request<Incoming>, context: &Context) -> Response<Full<Bytes>> {
+async fn respond(
+    request: &Request<Incoming>,
+    context: &Context,
+    authenticated: Option<&AtomicBool>,
+) -> Response<Full<Bytes>> {
     let headers = request.headers();
     let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
     match context.access.check(host, authorization) {
-        Ok(()) => {}
+        Ok(()) => {
+            // The connection has shown the secret: out of the unauthenticated budget.
+            if let Some(authenticated) = authenticated {
+                authenticated.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         Err(Refusal::ForeignHost) => {
             return problem(
                 StatusCode::MISDIRECTED_REQUEST,

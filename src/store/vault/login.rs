@@ -37,7 +37,8 @@ use crate::store::{CredentialStore as _, StoreError, VaultLogin};
 
 /// Largest identity token or login answer read.
 const MAX_LOGIN_BYTES: u64 = 64 * 1024;
-/// A token with less than this left is not used: it could expire mid-refresh.
+/// A token with less than this left — or a quarter of its life, when that is less — is not
+/// used: it could expire mid-refresh.
 const NEAR_END: TimeDelta = TimeDelta::seconds(30);
 /// The longest a Vault token is believed to live, whatever Vault says: Vault's own default
 /// maximum TTL (32 days).
@@ -143,7 +144,7 @@ impl VaultStore {
         let now = Utc::now();
         if let Some(held) = held {
             match held.expires_at {
-                Some(end) if end - now < NEAR_END => {
+                Some(end) if end - now < near_end(&held, end) => {
                     self.drop_token(true);
                 }
                 Some(end) if held.renewable && now >= halfway(&held, end) => {
@@ -248,7 +249,7 @@ impl VaultStore {
         let path = self.token_cache_file()?;
         let cached: HeldToken = files::read_file(&path).ok().flatten()?;
         let end = cached.expires_at?;
-        (end - Utc::now() >= NEAR_END).then_some(cached)
+        (end - Utc::now() >= near_end(&cached, end)).then_some(cached)
     }
 
     /// `auth/token/renew-self`; the renewed token is held (and cached).
@@ -361,6 +362,11 @@ impl VaultStore {
         });
         self
     }
+}
+
+/// How close to its end a token is no longer used.
+fn near_end(held: &HeldToken, end: DateTime<Utc>) -> TimeDelta {
+    NEAR_END.min((end - held.issued_at) / 4)
 }
 
 /// Halfway through a token's life.
