@@ -519,8 +519,6 @@ pub fn parse() -> Cli {
 /// beyond it the clock overflows.
 pub const MAX_DURATION: Duration = Duration::from_secs(7 * 86_400);
 
-/// Parses a duration: a number with a unit (`90s`, `5m`, `1h`, `1h30m`, `500ms`), or a bare
-/// number of seconds; at most [`MAX_DURATION`].
 /// A refresh chain's lifetime: a duration as [`parse_duration`] reads it, up to 10 years (a
 /// lifetime of days is the point here).
 pub fn parse_lifetime(text: &str) -> Result<Duration, String> {
@@ -541,6 +539,8 @@ pub fn parse_lifetime(text: &str) -> Result<Duration, String> {
 /// The longest `--refresh-lifetime`.
 const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 86_400);
 
+/// Parses a duration: a number with a unit (`90s`, `5m`, `1h`, `1h30m`, `500ms`), or a bare
+/// number of seconds; at most [`MAX_DURATION`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let duration = if !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit()) {

@@ -18,14 +18,15 @@ use crate::secret::Secret;
 use crate::store::{self, CredentialStore, FleetRole, Loaded, Record, SharedState, Version, cache};
 use crate::token::AccessToken;
 
-/// Used when the server says nothing of the access token's lifetime (no `expires_in`, not a
-/// JWT with `exp`): ApprovalMax's tokens live an hour.
-const ASSUMED_LIFETIME_SECONDS: i64 = 3600;
-
 mod authorization;
+mod expiry;
 mod fleet;
+mod lost_answer;
 mod revocation;
+mod seed;
 
+pub use expiry::{LONGEST_LIFETIME, SHORTEST_INTERVAL, renewal_time};
+use expiry::{access_token_expiry, longest_lifetime};
 pub use revocation::Revocation;
 
 /// What to do when the stored refresh token is dead.
@@ -60,71 +61,7 @@ impl Freshness<'_> {
     }
 }
 
-/// No two renewals closer together than this, whatever a server says a token lives; and an
-/// access token with less than this left is never handed out.
-pub const SHORTEST_INTERVAL: Duration = Duration::from_secs(1);
-
-/// The longest an access token is believed to live, whatever the server says: a day (ApprovalMax's
-/// live an hour; the common providers' at most a day). A token said to live longer is renewed
-/// after a day; a published one that claims more is refused (a bogus `expires_in` of ten years
-/// must not pin a fleet).
-pub const LONGEST_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-
-fn longest_lifetime() -> chrono::TimeDelta {
-    chrono::TimeDelta::from_std(LONGEST_LIFETIME).unwrap_or(chrono::TimeDelta::MAX)
-}
-
-/// When a process that keeps a token (`exec`, `serve`) renews it: a token that expires at `expires_at` and was received at `received`:
-/// `min_ttl` before its expiry, or halfway through its life when it lives less than twice
-/// `min_ttl` (a server's 2-minute token under the default 5-minute `--min-ttl`).
-pub fn renewal_time(
-    expires_at: DateTime<Utc>,
-    received: DateTime<Utc>,
-    min_ttl: Duration,
-) -> DateTime<Utc> {
-    let life = (expires_at - received).max(chrono::TimeDelta::zero());
-    let margin = chrono::TimeDelta::from_std(min_ttl)
-        .unwrap_or(chrono::TimeDelta::MAX)
-        .min(life / 2);
-    let earliest = received + chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default();
-    (expires_at - margin).max(earliest)
-}
-
-/// When an access token stops working, as far as the client can tell: `expires_in` counted
-/// from when the request was sent, or the token's own `exp` claim when it is a JWT and that
-/// is earlier — a resource server checks `exp`, and a whole-second `exp` can fall up to a
-/// second before the `expires_in` estimate. An `exp` already past by our clock is a clock
-/// apart from ours and is not believed over `expires_in`.
-fn access_token_expiry(
-    tokens: &crate::oauth::TokenResponse,
-    requested_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> DateTime<Utc> {
-    let claimed = jwt::decode(tokens.access_token.expose())
-        .ok()
-        .and_then(|token| token.expires_at());
-    let counted = tokens.expires_in.map(|seconds| {
-        requested_at
-            + chrono::Duration::seconds(seconds.clamp(
-                0,
-                i64::try_from(LONGEST_LIFETIME.as_secs()).unwrap_or(i64::MAX),
-            ))
-    });
-    let expiry = match (counted, claimed) {
-        (Some(counted), Some(claimed)) if claimed > now => counted.min(claimed),
-        (Some(counted), _) => counted,
-        (None, Some(claimed)) => claimed,
-        (None, None) => {
-            output::warn(format_args!(
-                "the server did not say when the access token expires; assuming {ASSUMED_LIFETIME_SECONDS}s"
-            ));
-            now + chrono::Duration::seconds(ASSUMED_LIFETIME_SECONDS)
-        }
-    };
-    expiry.min(requested_at + longest_lifetime())
-}
-
-/// How [`Session::valid_token`] came by its token.
+/// How [`Session::token`] came by its token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provenance {
     /// The cache already held a fresh one (maybe left by another process while we waited).
@@ -176,31 +113,6 @@ struct Issued {
     /// The new record, when the answer carried a refresh token.
     record: Option<Record>,
     token: Result<AccessToken>,
-}
-
-/// A refresh whose answer never arrived: which refresh token it sent, and when.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct LostAnswer {
-    refresh_token_sha256: String,
-    #[serde(with = "crate::text::rfc3339_serde")]
-    at: DateTime<Utc>,
-}
-
-/// Which profile a seed refresh token was claimed for, when, and whether it reached the store:
-/// a claim that never did (the run was killed in between) may be taken again by the same
-/// profile, with nothing stored for it.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct SeedUse {
-    profile: String,
-    #[serde(with = "crate::text::rfc3339_serde")]
-    at: DateTime<Utc>,
-    /// A claim written before amtoken kept this is taken as stored.
-    #[serde(default = "stored_by_default")]
-    stored: bool,
-}
-
-fn stored_by_default() -> bool {
-    true
 }
 
 /// `30-day`, or humantime's words for a lifetime that is not whole days.
@@ -596,32 +508,6 @@ impl<'a> Session<'a> {
         record.authorized_at.map(|at| at + lifetime)
     }
 
-    fn remember_lost_answer(&self, record: &Record) {
-        let lost = LostAnswer {
-            refresh_token_sha256: crate::text::sha256_hex(record.refresh_token.expose(), None),
-            at: Utc::now(),
-        };
-        let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        if let Err(error) =
-            crate::files::write_file(&path, &lost, crate::files::Durability::Durable)
-        {
-            output::warn(format_args!("cannot note the lost answer: {error}"));
-        }
-    }
-
-    /// When the answer to a refresh with `record`'s token was lost, if it was.
-    fn lost_answer_for(&self, record: &Record) -> Option<DateTime<Utc>> {
-        let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        let lost: LostAnswer = crate::files::read_file(&path).ok().flatten()?;
-        (lost.refresh_token_sha256 == crate::text::sha256_hex(record.refresh_token.expose(), None))
-            .then_some(lost.at)
-    }
-
-    fn forget_lost_answer(&self) {
-        let path = self.settings.paths.lost_answer_file(&self.settings.profile);
-        let _ = crate::files::remove_file(&path, "remove");
-    }
-
     /// The cached token when it belongs to these settings and `freshness` allows it.
     fn usable_cache(&self, freshness: Freshness<'_>, now: DateTime<Utc>) -> Option<AccessToken> {
         let cached = match self.cached_token() {
@@ -682,88 +568,6 @@ impl<'a> Session<'a> {
             ));
         }
         Ok(loaded)
-    }
-
-    /// `AMTOKEN_REFRESH_TOKEN` seeds an empty store (CI without a keychain): it is stored at
-    /// once, and from then on it rotates like any stored token — for one profile only, once.
-    /// Without it: not logged in.
-    fn seed_store(&self) -> Result<Loaded> {
-        let settings = self.settings;
-        let Some(seed) = &self.seed else {
-            return Err(Error::msg(
-                Kind::NotLoggedIn,
-                format!(
-                    "not logged in: nothing is stored for profile {:?} ({})",
-                    settings.profile,
-                    self.store.location()
-                ),
-            )
-            .hint(LOG_IN));
-        };
-        let record = Record {
-            refresh_token: seed.clone(),
-            issuer: settings.issuer_or_default().to_string(),
-            client_id: settings.client_id_or(None)?.to_string(),
-            scope: settings.scope.clone(),
-            obtained_at: Utc::now(),
-            // Where a seed's chain began is not known.
-            authorized_at: None,
-        };
-        // The token works once: claim it for this profile before storing it, so that no other
-        // profile (each has its own lock) and no later run after a logout spends it again.
-        let claim = settings.paths.seed_file(seed.expose());
-        let claimed = |stored| SeedUse {
-            profile: settings.profile.clone(),
-            at: record.obtained_at,
-            stored,
-        };
-        // Two phases: the claim, then the store write, then the claim marked stored.
-        if !crate::files::create_file(&claim, &claimed(false))? {
-            let used: Option<SeedUse> = crate::files::read_file(&claim).ok().flatten();
-            let retry = used
-                .as_ref()
-                .is_some_and(|used| used.profile == settings.profile && !used.stored);
-            if !retry {
-                let (profile, at) = used.map_or_else(
-                    || ("another profile".to_string(), String::new()),
-                    |used| {
-                        (
-                            format!("profile {:?}", used.profile),
-                            format!(" at {}", output::rfc3339(used.at)),
-                        )
-                    },
-                );
-                return Err(Error::msg(
-                    Kind::InvalidInput,
-                    format!(
-                        "not logged in: nothing is stored for profile {:?}, and AMTOKEN_REFRESH_TOKEN was already stored for {profile}{at}: a refresh token works once",
-                        settings.profile
-                    ),
-                )
-                .hint("set AMTOKEN_REFRESH_TOKEN to a fresh refresh token for this profile, or log in with `amtoken login`"));
-            }
-            // Claimed for this profile by a run that died before it stored the token: the
-            // token was never spent, so this run stores it.
-        }
-        let version = match self.store.save(&record, None) {
-            Ok(version) => version,
-            Err(error) => {
-                // Not stored, so not spent: the seed may be tried again.
-                let _ = crate::files::remove_file(&claim, "remove");
-                return Err(Error::from(error)
-                    .context("failed to store the refresh token from AMTOKEN_REFRESH_TOKEN"));
-            }
-        };
-        if let Err(error) =
-            crate::files::write_file(&claim, &claimed(true), crate::files::Durability::Durable)
-        {
-            output::warn(format_args!("cannot mark the seed as stored: {error}"));
-        }
-        output::note(format_args!(
-            "stored the refresh token from AMTOKEN_REFRESH_TOKEN in {}",
-            self.store.location()
-        ));
-        Ok(Loaded { record, version })
     }
 
     /// The transport and the client credentials every grant needs.

@@ -1,6 +1,6 @@
 //! The quick parse of what scripts run most: `amtoken token`, `header` and `decode`.
 //!
-//! Building clap's tree (twenty global flags, each copied into the subcommand) costs more than
+//! Building clap's tree (every global flag of `settings.rs`, each copied into the subcommand) costs more than
 //! everything else a cached `amtoken token` does. This parser reads those three subcommands
 //! with lexopt from the tables below, and gives up — returns `None`, so that clap parses — on
 //! anything it might not take exactly as clap does: help and version, unknown or repeated
@@ -25,6 +25,7 @@ const fn switch(long: &'static str) -> Flag {
         env: None,
         default: None,
         secret: false,
+        file_key: None,
     }
 }
 
@@ -36,6 +37,7 @@ const fn option(long: &'static str, env: Option<&'static str>) -> Flag {
         env,
         default: None,
         secret: false,
+        file_key: None,
     }
 }
 

@@ -81,6 +81,11 @@ pub static SECRET_VARIABLES: &[SecretVariable] = &[
     },
 ];
 
+/// The keys a `[profiles.NAME]` table may hold, in the order of the settings.
+pub fn profile_keys() -> impl Iterator<Item = &'static str> {
+    GLOBAL_FLAGS.iter().filter_map(|flag| flag.file_key)
+}
+
 /// Every environment variable COMMAND of `amtoken exec` must not see: the credential
 /// variables, and the variables of the global settings marked `secret: yes`.
 pub fn withheld_variables() -> impl Iterator<Item = &'static str> {
@@ -102,6 +107,8 @@ pub(crate) struct Flag {
     pub default: Option<&'static str>,
     /// Part of a credential: its variable is withheld from `exec`'s COMMAND.
     pub secret: bool,
+    /// The key a `[profiles.NAME]` table sets it with, when the config file may.
+    pub file_key: Option<&'static str>,
 }
 
 /// The shapes a setting's field has: `Option<T>` (absent unless given), `bool` (a switch), or
@@ -195,6 +202,16 @@ macro_rules! optional {
     };
 }
 
+/// `file: yes` as the config file's key.
+macro_rules! file_key {
+    (yes, $field:ident) => {
+        Some(stringify!($field))
+    };
+    (no, $field:ident) => {
+        None
+    };
+}
+
 /// `secret: yes` as a bool; absent is `false`.
 macro_rules! is_yes {
     () => {
@@ -282,6 +299,7 @@ macro_rules! global_settings {
                 env: optional!($($env)?),
                 default: optional!($($default)?),
                 secret: is_yes!($($secret)?),
+                file_key: file_key!($file, $field),
             },
         )*];
 
@@ -694,6 +712,35 @@ mod tests {
             assert!(withheld.contains(&expected), "{expected}");
         }
         assert!(seen.len() >= 7, "the scan found too little: {seen:?}");
+    }
+
+    /// Issue 26.8: docs/REFERENCE.md and docs/DESIGN.md list exactly the config file's keys.
+    #[test]
+    fn the_docs_list_exactly_the_config_files_keys() {
+        let keys: Vec<&str> = profile_keys().collect();
+        assert!(keys.contains(&"vault_access_path") && !keys.contains(&"profile"));
+        for doc in ["docs/REFERENCE.md", "docs/DESIGN.md"] {
+            let text = std::fs::read_to_string(format!("{}/{doc}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .replace('\n', " ");
+            let rest = text
+                .split_once("one table per profile")
+                .and_then(|(_, rest)| rest.split_once("with the keys "))
+                .map(|(_, rest)| rest)
+                .unwrap_or_else(|| panic!("{doc} has no key list"));
+            // The list ends where the sentence goes on: a colon, a parenthesis or a full stop.
+            let end = [":", " (", ". "]
+                .iter()
+                .filter_map(|mark| rest.find(mark))
+                .min()
+                .unwrap_or(rest.len());
+            let list = &rest[..end];
+            let mut named: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+            let mut expected = keys.clone();
+            named.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(named, expected, "{doc}'s config-file keys");
+        }
     }
 
     /// docs/REFERENCE.md names every credential variable, with what it holds.
