@@ -572,6 +572,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'With --listen: the bearer secret, from this file (0600) instead of a generated one')
             [CompletionResult]::new('--min-ttl', '--min-ttl', [CompletionResultType]::ParameterName, 'Hand out tokens with more than this left (half their life, when they live less than twice this)')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'The format of -v''s request lines: `text`, or `json` for log shippers')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')

@@ -1963,7 +1963,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__serve)
-            opts="-p -v -h -V --socket --listen --secret-file --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --socket --listen --secret-file --min-ttl --log-format --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1983,6 +1983,10 @@ _amtoken() {
                     ;;
                 --min-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -557,6 +557,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand --listen 'Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)'
             cand --secret-file 'With --listen: the bearer secret, from this file (0600) instead of a generated one'
             cand --min-ttl 'Hand out tokens with more than this left (half their life, when they live less than twice this)'
+            cand --log-format 'The format of -v''s request lines: `text`, or `json` for log shippers'
             cand --color 'When to colour output'
             cand -p 'Profile: which stored tokens and config-file table to use'
             cand --profile 'Profile: which stored tokens and config-file table to use'

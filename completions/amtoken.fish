@@ -621,6 +621,8 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l socket -d 'Lis
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l listen -d 'Listen on loopback TCP instead: 127.0.0.1:PORT or [::1]:PORT (port 0: any free one)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l secret-file -d 'With --listen: the bearer secret, from this file (0600) instead of a generated one' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l min-ttl -d 'Hand out tokens with more than this left (half their life, when they live less than twice this)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l log-format -d 'The format of -v\'s request lines: `text`, or `json` for log shippers' -r -f -a "text\t''
+json\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l color -d 'When to colour output' -r -f -a "auto\t''
 always\t''
 never\t''"

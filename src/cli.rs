@@ -400,6 +400,17 @@ pub struct ServeArgs {
     /// Hand out tokens with more than this left (half their life, when they live less than twice this)
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub min_ttl: Duration,
+
+    /// The format of -v's request lines: `text`, or `json` for log shippers
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// `--log-format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// `amtoken completions`

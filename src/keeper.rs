@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::backoff::Backoff;
 use crate::error::{Error, Kind, Result};
 use crate::output;
-use crate::session::{Freshness, SHORTEST_INTERVAL, Session, renewal_time};
+use crate::session::{Freshness, Provenance, SHORTEST_INTERVAL, Session, renewal_time};
 use crate::text::rfc3339;
 use crate::token::AccessToken;
 
@@ -30,6 +30,17 @@ pub const SLICE: Duration = Duration::from_secs(1);
 pub trait Sink {
     /// Hands on `token`, due for renewal at `due`. A failure counts as a failed renewal.
     fn publish(&self, token: &AccessToken, due: DateTime<Utc>) -> Result<()>;
+}
+
+/// What one renewal attempt came to, for a keeper's owner to count (`serve`'s metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewal {
+    /// This process ran the refresh grant.
+    Refreshed,
+    /// Another process had renewed it: taken as it was.
+    Taken,
+    /// It failed, of this kind.
+    Failed(Kind),
 }
 
 /// Why there is no token to hand out, as a request or a log line says it.
@@ -88,6 +99,8 @@ pub struct Keeper<'a> {
     backoff: Backoff,
     /// The last failure line said, so that the same one is not said again past the expiry.
     last_said: Option<String>,
+    /// What the last renewal attempt came to, until taken.
+    last_renewal: Option<Renewal>,
     sinks: Vec<Box<dyn Sink + 'a>>,
 }
 
@@ -109,6 +122,7 @@ impl<'a> Keeper<'a> {
             paused: None,
             backoff: Backoff::new(FIRST_PAUSE, LONGEST_PAUSE),
             last_said: None,
+            last_renewal: None,
             sinks: Vec::new(),
         }
     }
@@ -169,9 +183,13 @@ impl<'a> Keeper<'a> {
                 Some((token, _)) => Freshness::Except(&token.access_token),
                 None => Freshness::AtLeast(self.min_ttl),
             };
-            self.session.token(freshness).map(|(token, _)| token)
+            self.session.token(freshness)
         }
-        .and_then(|token| {
+        .and_then(|(token, provenance)| {
+            self.last_renewal = Some(match provenance {
+                Provenance::Refreshed => Renewal::Refreshed,
+                Provenance::Cached => Renewal::Taken,
+            });
             let due = renewal_time(token.expires_at, Utc::now(), self.min_ttl);
             for sink in &self.sinks {
                 sink.publish(&token, due)?;
@@ -193,8 +211,16 @@ impl<'a> Keeper<'a> {
                 self.hold(token.clone());
                 Ok(token)
             }
-            Err(error) => Err(self.pause(&error)),
+            Err(error) => {
+                self.last_renewal = Some(Renewal::Failed(error.kind()));
+                Err(self.pause(&error))
+            }
         }
+    }
+
+    /// What the last renewal attempt came to, once: `None` when none was made since.
+    pub fn take_renewal(&mut self) -> Option<Renewal> {
+        self.last_renewal.take()
     }
 
     /// Takes `token` in hand (the first one, got as `amtoken token` gets one, so that its

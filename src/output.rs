@@ -87,6 +87,12 @@ pub fn note(message: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "amtoken: {message}");
 }
 
+/// A log line on stderr as it is, with no `amtoken:` prefix: a JSON object a log shipper
+/// parses whole (`serve --log-format json`).
+pub fn log_line(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
 /// Whether standard input is a terminal someone can type (or paste) into.
 pub fn stdin_is_terminal() -> bool {
     io::stdin().is_terminal()

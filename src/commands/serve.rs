@@ -1,6 +1,7 @@
 //! `amtoken serve`: a token endpoint for processes that are not amtoken's children (containers,
 //! daemons, SDKs), as cloud metadata servers are for their clouds. `GET /token` and
-//! `GET /header` over a Unix socket or loopback TCP. Split as rbw's agent is: `listener` binds
+//! `GET /header` over a Unix socket or loopback TCP — or the socket systemd passed — with
+//! `/healthz`, `/readyz` and `/metrics` for operators, and READY=1 to systemd once listening. Split as rbw's agent is: `listener` binds
 //! and accepts (and removes what it put on disk), `agent` runs the loop and the signals,
 //! `handlers` answers, `tokens` is the keeper's in-memory sink and the worker that owns it.
 
@@ -8,6 +9,7 @@ mod access;
 mod agent;
 mod handlers;
 mod listener;
+mod metrics;
 mod tokens;
 
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use crate::output;
 use access::BearerSecret;
 use handlers::Context;
 use listener::Bound;
+use metrics::Metrics;
 
 /// Runs `amtoken serve` until SIGTERM or SIGINT.
 pub fn run(args: &ServeArgs, settings: &Settings) -> Result<()> {
@@ -33,20 +36,31 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<()> {
         .build()
         .map_err(|error| Error::new(Kind::Internal, error))
         .context("cannot start the server")?;
-    let (tokens, worker) = tokens::source(args.min_ttl);
+    let metrics = Arc::new(Metrics::new());
+    let (tokens, worker) = tokens::source(args.min_ttl, Arc::clone(&metrics));
     let context = Arc::new(Context {
         access,
         tokens,
+        metrics,
         request_limit: settings.timeout + settings.lock_timeout + Duration::from_secs(5),
-        verbose: settings.verbose,
+        log: settings.verbose.then_some(args.log_format),
     });
     let stopped = std::thread::scope(|scope| {
         scope.spawn(|| worker.run(settings));
         runtime.block_on(async {
             // The socket file or the secret stays (and stays ours) until the loop has ended.
             let (listener, _owned) = bound.into_listener()?;
+            // systemd's Type=notify: ready once listening (a token's readiness is /readyz).
+            // Without NOTIFY_SOCKET this does nothing.
+            if let Err(error) = sd_notify::notify(&[sd_notify::NotifyState::Ready]) {
+                output::warn(format_args!(
+                    "serve: cannot tell systemd it is ready: {error}"
+                ));
+            }
             // The last handle to the tokens goes with `context`: the worker then ends.
-            agent::serve_until_stopped(listener, context).await
+            let stopped = agent::serve_until_stopped(listener, context).await;
+            let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+            stopped
         })
     });
     let signal = stopped
@@ -56,18 +70,20 @@ pub fn run(args: &ServeArgs, settings: &Settings) -> Result<()> {
     Ok(())
 }
 
-/// Binds what the flags ask for: `--listen` loopback TCP with its secret, else the socket.
+/// The socket systemd passed, else what the flags ask for: `--listen` loopback TCP with its
+/// secret, else the socket.
 fn bind(args: &ServeArgs, settings: &Settings) -> Result<Bound> {
+    let secret = || match &args.secret_file {
+        Some(file) => BearerSecret::read(file),
+        None => BearerSecret::generate(&settings.paths.serve_secret_file(&settings.profile)),
+    };
+    if let Some(bound) = listener::inherited(secret)? {
+        return Ok(bound);
+    }
     match &args.listen {
         Some(text) => {
             let requested = listener::loopback_address(text)?;
-            let secret = match &args.secret_file {
-                Some(file) => BearerSecret::read(file)?,
-                None => {
-                    BearerSecret::generate(&settings.paths.serve_secret_file(&settings.profile))?
-                }
-            };
-            listener::bind_tcp(requested, secret)
+            listener::bind_tcp(requested, secret()?)
         }
         None => {
             let path = args

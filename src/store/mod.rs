@@ -11,6 +11,8 @@ pub mod lock;
 pub mod memory;
 mod vault;
 
+pub use vault::logins as vault_logins;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

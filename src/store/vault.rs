@@ -19,6 +19,11 @@ use crate::secret::Secret;
 
 mod login;
 
+/// The Vault logins this process has made so far.
+pub fn logins() -> u64 {
+    login::LOGINS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Largest answer read from Vault.
 const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
 

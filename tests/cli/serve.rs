@@ -507,3 +507,172 @@ fn issued_at(token: &str) -> i64 {
     let claims: serde_json::Value = serde_json::from_slice(&json).unwrap();
     claims["iat"].as_i64().unwrap()
 }
+
+/// Issue 28.3: what an operator asks of a running serve. `/healthz` and `/readyz` need no
+/// secret and show no token; `/metrics` counts what was done, behind the secret on TCP.
+#[test]
+fn health_readiness_and_metrics_answer_operators_and_never_show_a_token() {
+    let sandbox = cached_sandbox();
+    let served = Served::start(serve_command(
+        &sandbox,
+        &["--listen", "127.0.0.1:0", "--log-format", "json"],
+    ));
+    let port = served.port();
+    let secret = std::fs::read_to_string(sandbox.path("run/amtoken/default.serve-secret")).unwrap();
+    let host = format!("Host: 127.0.0.1:{port}");
+    let bearer = format!("Authorization: Bearer {secret}");
+    let health = over_tcp(port, &get("/healthz", &[&host]));
+    assert_eq!(health.status, 200, "{health:?}");
+    assert_eq!(health.json()["status"], "serving");
+    // The worker takes the cached token at start; readiness may take a moment to see it.
+    let mut ready = over_tcp(port, &get("/readyz", &[&host]));
+    for _ in 0..50 {
+        if ready.status == 200 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        ready = over_tcp(port, &get("/readyz", &[&host]));
+    }
+    assert_eq!(ready.status, 200, "{ready:?}");
+    assert_eq!(
+        over_tcp(port, &get("/healthz", &["Host: attacker.example"])).status,
+        421
+    );
+    assert_eq!(over_tcp(port, &get("/metrics", &[&host])).status, 401);
+    assert_eq!(
+        over_tcp(port, &get("/token", &[&host, &bearer])).status,
+        200
+    );
+    let metrics = over_tcp(port, &get("/metrics", &[&host, &bearer]));
+    assert_eq!(metrics.status, 200);
+    for line in [
+        r#"amtoken_serve_requests_total{path="/healthz",status="200"} 1"#,
+        r#"amtoken_serve_requests_total{path="/token",status="200"} 1"#,
+        r#"amtoken_serve_requests_total{path="/metrics",status="401"} 1"#,
+        r#"amtoken_serve_renewals_total{result="taken"} 1"#,
+    ] {
+        assert!(
+            metrics.body.lines().any(|l| l == line),
+            "{line}:\n{}",
+            metrics.body
+        );
+    }
+    assert!(
+        metrics
+            .body
+            .contains("amtoken_token_expiry_timestamp_seconds ")
+    );
+    for answer in [&health, &ready, &metrics] {
+        assert!(!answer.body.contains(ACCESS_TOKEN), "{answer:?}");
+    }
+    let (status, stderr) = served.stop();
+    assert!(status.success(), "{stderr}");
+    // Without -v there are no request lines; serve's own lines keep their prefix.
+    assert!(!stderr.contains("\"path\""), "{stderr}");
+}
+
+/// Issue 28.3: `--log-format json` gives log shippers one JSON object per request.
+#[test]
+fn request_lines_are_json_objects_with_log_format_json() {
+    let sandbox = cached_sandbox();
+    let mut command = serve_command(&sandbox, &["--log-format", "json"]);
+    command.arg("-v");
+    let served = Served::start(command);
+    let socket = default_socket(&sandbox);
+    assert_eq!(over_socket(&socket, &get("/token", &[])).status, 200);
+    let (_, stderr) = served.stop();
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with('{'))
+        .unwrap_or_else(|| panic!("no JSON line: {stderr}"));
+    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(entry["method"], "GET");
+    assert_eq!(entry["path"], "/token");
+    assert_eq!(entry["status"], 200);
+    assert!(
+        entry["latency_ms"].is_number() && entry["time"].is_string(),
+        "{entry}"
+    );
+    assert!(!stderr.contains(ACCESS_TOKEN));
+}
+
+/// Issue 28.3: `/readyz` says why it is not ready, as the error a command would print.
+#[test]
+fn readiness_without_a_login_is_503_with_the_reason() {
+    let sandbox = Sandbox::new();
+    let served = Served::start(serve_command(&sandbox, &[]));
+    let socket = default_socket(&sandbox);
+    assert_eq!(over_socket(&socket, &get("/healthz", &[])).status, 200);
+    let ready = over_socket(&socket, &get("/readyz", &[]));
+    assert_eq!(ready.status, 503, "{ready:?}");
+    let body = ready.json();
+    assert!(
+        ["not_logged_in", "network"].contains(&body["error"].as_str().unwrap()),
+        "{body}"
+    );
+    served.stop();
+}
+
+/// Issue 28.3: systemd's socket activation (the socket passed as fd 3 by
+/// `systemd-socket-activate`, as a .socket unit does) and its readiness notification (READY=1
+/// on the datagram socket NOTIFY_SOCKET names, as Type=notify waits for).
+#[test]
+fn a_socket_passed_by_systemd_is_served_and_readiness_is_notified() {
+    let sandbox = cached_sandbox();
+    let socket = sandbox.path("activated.sock");
+    let notify_path = sandbox.path("notify");
+    let notify = std::os::unix::net::UnixDatagram::bind(&notify_path).unwrap();
+    notify
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let served = serve_command(&sandbox, &[]);
+    let mut command = std::process::Command::new("systemd-socket-activate");
+    command.arg("-l").arg(&socket);
+    // systemd-socket-activate passes on only the variables it is told to.
+    for (name, value) in served.get_envs() {
+        if let Some(value) = value {
+            command.arg(format!(
+                "--setenv={}={}",
+                name.to_string_lossy(),
+                value.to_string_lossy()
+            ));
+        }
+    }
+    command
+        .arg(format!("--setenv=NOTIFY_SOCKET={}", notify_path.display()))
+        .arg(served.get_program())
+        .args(served.get_args())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    // systemd-socket-activate binds before it starts amtoken (on the first connection).
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let token = over_socket(&socket, &get("/token", &[]));
+    assert_eq!(token.status, 200, "{token:?}");
+    assert_eq!(token.json()["access_token"], ACCESS_TOKEN);
+    let mut message = [0u8; 256];
+    let length = notify.recv(&mut message).unwrap();
+    assert_eq!(&message[..length], b"READY=1\n");
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("(passed by systemd)"), "{stderr}");
+    // The socket is systemd's: serve does not remove it.
+    assert!(socket.exists());
+}

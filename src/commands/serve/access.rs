@@ -127,14 +127,25 @@ impl Access {
         }
     }
 
+    /// Checks a request's `Host` header value alone: what `/healthz` and `/readyz` need, which
+    /// tell nothing secret (a page that rebound its name still gets 421).
+    pub fn check_host(&self, host: Option<&[u8]>) -> Result<(), Refusal> {
+        match self {
+            Access::Loopback { address, .. }
+                if !host.is_some_and(|host| is_own_host(host, *address)) =>
+            {
+                Err(Refusal::ForeignHost)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Checks a request's `Host` and `Authorization` header values.
     pub fn check(&self, host: Option<&[u8]>, authorization: Option<&[u8]>) -> Result<(), Refusal> {
-        let Access::Loopback { address, digest } = self else {
+        self.check_host(host)?;
+        let Access::Loopback { digest, .. } = self else {
             return Ok(());
         };
-        if !host.is_some_and(|host| is_own_host(host, *address)) {
-            return Err(Refusal::ForeignHost);
-        }
         let given = authorization
             .and_then(bearer)
             .map(|secret| <[u8; 32]>::from(Sha256::digest(secret)));

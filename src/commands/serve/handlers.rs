@@ -1,6 +1,7 @@
 //! The answers of `serve`: who may ask (access), which path (`/token`, `/header`), the token or
 //! the failure as JSON, each bounded in time, one `-v` line per request — never a token.
 
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,9 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::access::{Access, Refusal};
+use super::metrics::Metrics;
 use super::tokens::Tokens;
+use crate::cli::LogFormat;
 use crate::error::Kind;
 use crate::keeper::Failure;
 use crate::output;
@@ -22,9 +25,11 @@ use crate::token::AccessToken;
 pub struct Context {
     pub access: Access,
     pub tokens: Tokens,
+    pub metrics: Arc<Metrics>,
     /// The longest a request may take: a refresh under the lock, plus slack.
     pub request_limit: Duration,
-    pub verbose: bool,
+    /// With `-v`: one line per request, in this format.
+    pub log: Option<LogFormat>,
 }
 
 /// Answers one request, within the request limit, and logs it with `-v`.
@@ -47,14 +52,24 @@ pub async fn handle(
             &format!("no token within {}s", context.request_limit.as_secs()),
         ),
     };
-    if context.verbose {
+    context
+        .metrics
+        .request(request.uri().path(), response.status().as_u16());
+    if let Some(format) = context.log {
         let path: String = printable(request.uri().path()).chars().take(200).collect();
-        output::note(format!(
-            "serve: {} {path} {} {:.1}ms",
-            request.method(),
+        let latency = started.elapsed().as_secs_f64() * 1000.0;
+        let line = request_line(
+            format,
+            request.method().as_str(),
+            &path,
             response.status().as_u16(),
-            started.elapsed().as_secs_f64() * 1000.0
-        ));
+            latency,
+            Utc::now(),
+        );
+        match format {
+            LogFormat::Text => output::note(line),
+            LogFormat::Json => output::log_line(&line),
+        }
     }
     response
 }
@@ -69,7 +84,14 @@ async fn respond(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
-    match context.access.check(host, authorization) {
+    let path = request.uri().path();
+    // Health and readiness are for probes that hold no secret; they show no token.
+    let checked = if matches!(path, "/healthz" | "/readyz") {
+        context.access.check_host(host)
+    } else {
+        context.access.check(host, authorization)
+    };
+    match checked {
         Ok(()) => {
             // The connection has shown the secret: out of the unauthenticated budget.
             if let Some(authenticated) = authenticated {
@@ -100,14 +122,17 @@ async fn respond(
         || headers
             .get(header::CONTENT_LENGTH)
             .is_some_and(|length| length.as_bytes() != b"0");
-    let render: fn(&AccessToken) -> Response<Full<Bytes>> = match request.uri().path() {
-        "/token" => token_json,
-        "/header" => header_line,
+    let route = match path {
+        "/token" => Route::Token(token_json),
+        "/header" => Route::Token(header_line),
+        "/healthz" => Route::Health,
+        "/readyz" => Route::Ready,
+        "/metrics" => Route::Metrics,
         _ => {
             return problem(
                 StatusCode::NOT_FOUND,
                 "not_found",
-                "no such path: GET /token or GET /header",
+                "no such path: GET /token, /header, /healthz, /readyz or /metrics",
             );
         }
     };
@@ -129,10 +154,43 @@ async fn respond(
             "a GET here carries no body",
         );
     }
-    match context.tokens.get().await {
-        Ok(token) => render(&token),
-        Err(failure) => failed(&failure),
+    match route {
+        Route::Token(render) => match context.tokens.get().await {
+            Ok(token) => render(&token),
+            Err(failure) => failed(&failure),
+        },
+        Route::Health => reply(
+            StatusCode::OK,
+            "application/json",
+            "{\"status\":\"serving\"}\n".to_string(),
+        ),
+        Route::Ready => match context.tokens.ready() {
+            Ok(()) => reply(
+                StatusCode::OK,
+                "application/json",
+                "{\"status\":\"ready\"}\n".to_string(),
+            ),
+            Err(failure) => problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                failure.kind.name(),
+                &failure.message,
+            ),
+        },
+        Route::Metrics => reply(
+            StatusCode::OK,
+            "text/plain; version=0.0.4; charset=utf-8",
+            context.metrics.render(),
+        ),
     }
+}
+
+/// What a path asks for.
+enum Route {
+    /// A token, rendered so.
+    Token(fn(&AccessToken) -> Response<Full<Bytes>>),
+    Health,
+    Ready,
+    Metrics,
 }
 
 fn token_json(token: &AccessToken) -> Response<Full<Bytes>> {
@@ -188,4 +246,57 @@ fn reply(status: StatusCode, content_type: &'static str, body: String) -> Respon
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// One `-v` request line: `serve: GET /token 200 0.1ms`, or a JSON object for log shippers
+/// (`{"time", "method", "path", "status", "latency_ms"}`). Never a header, never a token.
+fn request_line(
+    format: LogFormat,
+    method: &str,
+    path: &str,
+    status: u16,
+    latency_ms: f64,
+    at: chrono::DateTime<Utc>,
+) -> String {
+    match format {
+        LogFormat::Text => format!("serve: {method} {path} {status} {latency_ms:.1}ms"),
+        LogFormat::Json => serde_json::json!({
+            "time": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "method": method,
+            "path": path,
+            "status": status,
+            "latency_ms": (latency_ms * 1000.0).round() / 1000.0,
+        })
+        .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lines_in_text_and_json_never_carry_more_than_the_path() {
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 250_000_000).unwrap();
+        assert_eq!(
+            request_line(LogFormat::Text, "GET", "/token", 200, 0.123, at),
+            "serve: GET /token 200 0.1ms"
+        );
+        let json: serde_json::Value = serde_json::from_str(&request_line(
+            LogFormat::Json,
+            "GET",
+            "/readyz",
+            503,
+            1.5,
+            at,
+        ))
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "time": "2027-01-15T08:00:00.250Z", "method": "GET", "path": "/readyz",
+                "status": 503, "latency_ms": 1.5
+            })
+        );
+    }
 }

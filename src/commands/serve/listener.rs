@@ -17,7 +17,10 @@ pub enum Bound {
     #[cfg(unix)]
     Unix {
         listener: std::os::unix::net::UnixListener,
-        socket: SocketFile,
+        /// The socket file this run bound, and removes; `None` for one systemd passed.
+        socket: Option<SocketFile>,
+        /// Where it is, for the start-up line.
+        path: PathBuf,
     },
     Tcp {
         listener: TcpListener,
@@ -90,7 +93,10 @@ impl Bound {
     pub fn describe(&self) -> String {
         match self {
             #[cfg(unix)]
-            Bound::Unix { socket, .. } => socket.path.display().to_string(),
+            Bound::Unix { path, socket, .. } => match socket {
+                Some(_) => path.display().to_string(),
+                None => format!("{} (passed by systemd)", path.display()),
+            },
             Bound::Tcp {
                 address, secret, ..
             } => format!(
@@ -105,12 +111,14 @@ impl Bound {
     pub fn into_listener(self) -> io::Result<(Listener, Owned)> {
         Ok(match self {
             #[cfg(unix)]
-            Bound::Unix { listener, socket } => {
+            Bound::Unix {
+                listener, socket, ..
+            } => {
                 listener.set_nonblocking(true)?;
                 (
                     Listener::Unix(tokio::net::UnixListener::from_std(listener)?),
                     Owned {
-                        _socket: Some(socket),
+                        _socket: socket,
                         _secret: None,
                     },
                 )
@@ -224,11 +232,85 @@ pub fn bind_unix(path: &Path) -> Result<Bound> {
         .map_err(|cause| io_error("cannot make private", cause))?;
     Ok(Bound::Unix {
         listener,
-        socket: SocketFile {
+        socket: Some(SocketFile {
             path: path.to_path_buf(),
             _lock: lock,
-        },
+        }),
+        path: path.to_path_buf(),
     })
+}
+
+/// The socket systemd passed (socket activation: `LISTEN_FDS`, `LISTEN_PID`), if it passed one:
+/// a Unix socket is used as it is (systemd made it and removes it); a TCP one must be on a
+/// loopback address, and gets `secret` (else exit 3).
+#[cfg(unix)]
+pub fn inherited(secret: impl FnOnce() -> Result<BearerSecret>) -> Result<Option<Bound>> {
+    use std::os::fd::FromRawFd as _;
+    let bad = |why: String| {
+        Error::msg(
+            Kind::InvalidInput,
+            format!("the socket systemd passed: {why}"),
+        )
+    };
+    let mut fds = sd_notify::listen_fds().map_err(|error| bad(error.to_string()))?;
+    let Some(fd) = fds.next() else {
+        return Ok(None);
+    };
+    if fds.len() > 0 {
+        return Err(bad(
+            "more than one was passed; serve listens on one (give the .socket unit one ListenStream=)".into(),
+        ));
+    }
+    // SAFETY: getsockname fills the zeroed storage it is given, within the length given.
+    let family = unsafe {
+        let mut storage: libc::sockaddr_storage = std::mem::zeroed();
+        let mut length = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        if libc::getsockname(fd, std::ptr::addr_of_mut!(storage).cast(), &mut length) != 0 {
+            return Err(bad(io::Error::last_os_error().to_string()));
+        }
+        libc::c_int::from(storage.ss_family)
+    };
+    match family {
+        libc::AF_UNIX => {
+            // SAFETY: systemd handed this descriptor to this process (LISTEN_PID), to own.
+            let listener = unsafe { std::os::unix::net::UnixListener::from_raw_fd(fd) };
+            let path = listener
+                .local_addr()
+                .ok()
+                .and_then(|address| address.as_pathname().map(Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from("(unnamed)"));
+            Ok(Some(Bound::Unix {
+                listener,
+                socket: None,
+                path,
+            }))
+        }
+        libc::AF_INET | libc::AF_INET6 => {
+            // SAFETY: as above.
+            let listener = unsafe { TcpListener::from_raw_fd(fd) };
+            let address = listener
+                .local_addr()
+                .map_err(|error| bad(error.to_string()))?;
+            if !address.ip().is_loopback() {
+                return Err(bad(format!(
+                    "{address} is not a loopback address: serve hands out tokens, so it listens on 127.0.0.1 or ::1 only"
+                )));
+            }
+            Ok(Some(Bound::Tcp {
+                listener,
+                address,
+                secret: secret()?,
+            }))
+        }
+        other => Err(bad(format!(
+            "address family {other} is neither Unix nor TCP"
+        ))),
+    }
+}
+
+#[cfg(not(unix))]
+pub fn inherited(_secret: impl FnOnce() -> Result<BearerSecret>) -> Result<Option<Bound>> {
+    Ok(None)
 }
 
 /// Binds a Unix socket at `path` with the process umask at 0177 for the moment of the bind.
@@ -316,7 +398,8 @@ mod tests {
         // A serve killed without cleaning up: its socket stays, its lock goes with it.
         let Bound::Unix {
             listener,
-            mut socket,
+            socket: Some(mut socket),
+            ..
         } = first
         else {
             panic!("bind_unix bound TCP")

@@ -11,6 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
+use super::metrics::Metrics;
 use crate::config::Settings;
 use crate::keeper::{Failure, Keeper, Sink, SystemClock, wait_until};
 use crate::session::{SHORTEST_INTERVAL, Session};
@@ -18,11 +19,12 @@ use crate::token::AccessToken;
 
 type Reply = oneshot::Sender<Result<AccessToken, Failure>>;
 
-/// The token in hand and when it is due for renewal: the keeper's in-memory sink, read by every
-/// request.
+/// The token in hand and when it is due for renewal — the keeper's in-memory sink, read by
+/// every request — and why there is none, when renewing failed.
 #[derive(Default)]
 struct Held {
     token: Option<(AccessToken, DateTime<Utc>)>,
+    failure: Option<Failure>,
 }
 
 /// The handle the request handlers share.
@@ -37,10 +39,11 @@ pub struct Worker {
     held: Arc<Mutex<Held>>,
     requests: mpsc::Receiver<Reply>,
     min_ttl: Duration,
+    metrics: Arc<Metrics>,
 }
 
 /// A token source and the worker that must run for it to answer.
-pub fn source(min_ttl: Duration) -> (Tokens, Worker) {
+pub fn source(min_ttl: Duration, metrics: Arc<Metrics>) -> (Tokens, Worker) {
     let held = Arc::new(Mutex::new(Held::default()));
     let (sender, receiver) = mpsc::channel();
     (
@@ -52,6 +55,7 @@ pub fn source(min_ttl: Duration) -> (Tokens, Worker) {
             held,
             requests: receiver,
             min_ttl,
+            metrics,
         },
     )
 }
@@ -81,6 +85,19 @@ impl Sink for Memory {
 }
 
 impl Tokens {
+    /// Whether a token can be handed out now without asking anyone (`/readyz`); else why not.
+    pub fn ready(&self) -> Result<(), Failure> {
+        let held = lock(&self.held);
+        if held.fresh(Utc::now()).is_some() {
+            return Ok(());
+        }
+        Err(held.failure.clone().unwrap_or_else(|| Failure {
+            kind: crate::error::Kind::Network,
+            message: "no token yet: the first renewal has not finished".into(),
+            retry_after: Some(Duration::from_secs(1)),
+        }))
+    }
+
     /// A token with time left, renewed first when it is due.
     pub async fn get(&self) -> Result<AccessToken, Failure> {
         if let Some(token) = lock(&self.held).fresh(Utc::now()) {
@@ -97,6 +114,23 @@ impl Tokens {
 }
 
 impl Worker {
+    /// Counts what the keeper did, and keeps its failure for `/readyz`.
+    fn account(&self, keeper: &mut Keeper<'_>, answer: &Result<AccessToken, Failure>) {
+        let now = Utc::now();
+        if let Some(renewal) = keeper.take_renewal() {
+            self.metrics.renewal(&renewal, now);
+        }
+        self.metrics.vault_logins(crate::store::vault_logins());
+        let mut held = lock(&self.held);
+        match answer {
+            Ok(token) => {
+                self.metrics.token_expires(token.expires_at);
+                held.failure = None;
+            }
+            Err(failure) => held.failure = Some(failure.clone()),
+        }
+    }
+
     /// Keeps the token fresh — renewing when it is due, without waiting for a request — and
     /// answers requests until every [`Tokens`] handle is gone.
     pub fn run(self, settings: &Settings) {
@@ -126,6 +160,7 @@ impl Worker {
             // Everyone who asked meanwhile gets the same answer: one refresh for all.
             waiting.extend(self.requests.try_iter());
             let answer = keeper.token();
+            self.account(&mut keeper, &answer);
             for reply in waiting {
                 let _ = reply.send(answer.clone());
             }
@@ -149,6 +184,7 @@ mod tests {
         };
         Held {
             token: Some((token, now + chrono::Duration::seconds(due_in))),
+            failure: None,
         }
     }
 

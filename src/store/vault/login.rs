@@ -46,6 +46,9 @@ const LONGEST_TTL_SECONDS: i64 = 32 * 86_400;
 /// No two logins closer together than this: a refusal loop must not hammer Vault.
 const LOGIN_SPACING: Duration = Duration::from_secs(1);
 
+/// The logins this process made, whatever store made them (`serve`'s metrics).
+pub(crate) static LOGINS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// What a login method gives: the token itself, or a login to make.
 pub(super) enum Credential {
     /// A token given (the environment, `~/.vault-token`): used as it is.
@@ -276,6 +279,9 @@ impl VaultStore {
                 segments.push("login");
                 let url = self.auth_url(&segments)?;
                 let reply = self.send_as(HttpMethod::POST, url, Some(body), None)?;
+                if reply.status.is_success() {
+                    LOGINS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
                 self.keep_login(
                     &reply.body,
                     &format!("{} login at auth/{mount}/login", method.name()),
