@@ -466,6 +466,8 @@ command_line_values!(TokenFormat {
     TokenFormat::Json => "json": "One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile",
     TokenFormat::Env => "env": "`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`",
     TokenFormat::None => "none": "Nothing",
+    TokenFormat::GithubEnv => "github-env": "AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_ENV for the job's next steps; nothing printed",
+    TokenFormat::GithubOutput => "github-output": "AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_OUTPUT as the step's output; nothing printed",
 });
 
 // `--store`

@@ -80,6 +80,9 @@ pub struct Settings {
     pub cacert: Option<PathBuf>,
     /// Log requests on stderr.
     pub verbose: bool,
+    /// Register printed tokens with GitHub Actions' `::add-mask::` (GITHUB_ACTIONS=true, and
+    /// no `--no-mask`).
+    pub mask_in_ci: bool,
     /// Where files live.
     pub paths: Paths,
     client_secret_file: Option<PathBuf>,
@@ -412,6 +415,8 @@ fn resolve_profile(
         keychain_timeout: KEYCHAIN_TIMEOUT,
         cacert: merged.cacert,
         verbose: merged.verbose,
+        mask_in_ci: !merged.no_mask
+            && std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true"),
         paths,
         client_secret_file: merged.client_secret_file,
         profile,

@@ -190,6 +190,18 @@ impl<'a> Keeper<'a> {
                 Provenance::Refreshed => Renewal::Refreshed,
                 Provenance::Cached => Renewal::Taken,
             });
+            // A token with under a second of life would be renewed again at once, request
+            // after request: it is a failure that starts the pause, never an answer.
+            if !alive(&token, Utc::now()) {
+                return Err(Error::msg(
+                    Kind::ServerRefused,
+                    format!(
+                        "the access token renewed expires at {}, in less than a second",
+                        rfc3339(token.expires_at)
+                    ),
+                )
+                .hint("the server issues tokens too short-lived to keep; check its access-token lifetime"));
+            }
             let due = renewal_time(token.expires_at, Utc::now(), self.min_ttl);
             for sink in &self.sinks {
                 sink.publish(&token, due)?;

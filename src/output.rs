@@ -139,6 +139,41 @@ pub enum TokenFormat {
     Env,
     /// Nothing.
     None,
+    /// Nothing printed: `AMTOKEN_ACCESS_TOKEN` (heredoc form) and `AMTOKEN_EXPIRES_AT` appended
+    /// to the file `$GITHUB_ENV` names.
+    GithubEnv,
+    /// The same into `$GITHUB_OUTPUT`.
+    GithubOutput,
+}
+
+impl TokenFormat {
+    /// The GitHub Actions file this format writes to, by its variable.
+    pub fn github_file(self) -> Option<&'static str> {
+        match self {
+            TokenFormat::GithubEnv => Some("GITHUB_ENV"),
+            TokenFormat::GithubOutput => Some("GITHUB_OUTPUT"),
+            _ => None,
+        }
+    }
+}
+
+/// Registers `secret` with the GitHub Actions runner, which then shows `***` for it in the job's
+/// log: the `::add-mask::` workflow command, on stderr (the runner reads both streams), so
+/// that a `$(…)` capture of stdout gets the token alone. A token is printable ASCII with no
+/// space (the token-response check), so it cannot break the command's line.
+pub fn mask_in_ci(secret: &str) {
+    let _ = writeln!(io::stderr().lock(), "::add-mask::{secret}");
+}
+
+/// `NAME<<DELIMITER`, the value, `DELIMITER`: the multi-line form of `$GITHUB_ENV` and
+/// `$GITHUB_OUTPUT`, with a random delimiter the value does not hold — no value can end the
+/// entry early and add a variable of its own.
+pub fn github_file_entry(name: &str, value: &str, random: &str) -> String {
+    let mut delimiter = format!("ghadelimiter_{random}");
+    while value.contains(&delimiter) {
+        delimiter.push('_');
+    }
+    format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
 }
 
 /// What [`render_token`] shows of a token.
@@ -184,7 +219,7 @@ pub fn render_token(format: TokenFormat, token: &TokenView<'_>, now: DateTime<Ut
             shell_quote(access_token),
             shell_quote(&rfc3339(token.expires_at))
         ),
-        TokenFormat::None => String::new(),
+        TokenFormat::None | TokenFormat::GithubEnv | TokenFormat::GithubOutput => String::new(),
     }
 }
 

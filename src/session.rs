@@ -677,8 +677,10 @@ impl<'a> Session<'a> {
             }
             let expires_at = access_token_expiry(&tokens, requested_at, now);
             // Never hand out a token that is dead on arrival (`expires_in: 0`): it is the
-            // server's failure, and a keeper pauses on it rather than asking again at once.
-            if expires_at - now < chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default() {
+            // server's failure, and a keeper pauses on it rather than asking again at once. (A
+            // fresh token may have less than a second left by its whole-second `exp`: that one
+            // works, and only a keeper, which hands it out again and again, asks for more.)
+            if expires_at <= now {
                 return Err(Error::msg(
                     Kind::ServerRefused,
                     format!(

@@ -451,6 +451,18 @@ global_settings! {
         file: no,
     }
 
+    /// On GitHub Actions, do not register printed tokens with `::add-mask::`
+    ///
+    /// With GITHUB_ACTIONS=true, every command that prints or writes a token first registers it
+    /// with the runner's `::add-mask::` workflow command (on stderr, so that `$(…)` gets the
+    /// token alone), and the job's log shows `***` wherever the token appears.
+    no_mask: bool {
+        long: "no-mask",
+        env: "AMTOKEN_NO_MASK",
+        parser: BoolValueParser::new(),
+        file: no,
+    }
+
     /// Show each request (method, URL, status, time) on stderr; never bodies or secrets
     verbose: bool {
         long: "verbose",

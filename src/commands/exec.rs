@@ -25,6 +25,10 @@ pub fn run(args: &ExecArgs, settings: &Settings) -> Result<ExitStatus> {
     let session = Session::open(settings);
     let (token, _) = session.token(Freshness::AtLeast(args.min_ttl))?;
     forward::reset_inherited_dispositions();
+    // COMMAND's environment holds the token: a step that prints its environment shows `***`.
+    if settings.mask_in_ci {
+        crate::output::mask_in_ci(token.access_token.expose());
+    }
     let token_file = TokenFile::create(
         settings.paths.runtime_dir(),
         &settings.profile,

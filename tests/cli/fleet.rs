@@ -1041,7 +1041,10 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
                         .env_remove("AMTOKEN_CLIENT_SECRET")
                         .args(["--min-ttl", "0s"]);
                 } else {
-                    command.args(["--min-ttl", "1s"]);
+                    // Not 1s: a token of 2 s whose whole-second `exp` leaves barely more than
+                    // one has "less than 1s left" at once, and the refreshers would renew it on
+                    // every call — eight expiries in under a second, before a reader had run.
+                    command.args(["--min-ttl", "0s"]);
                 }
                 command
             })
@@ -1051,7 +1054,15 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
     let is_reader = |call: &FleetCall| call.runner < READERS;
     run.assert_one_refresh_per_expiry(EXPIRIES, |call| !is_reader(call));
     let read = run.tokens(is_reader);
-    assert!(read.len() >= 2, "the readers saw {} tokens", read.len());
+    let reader_calls: Vec<&FleetCall> = run.calls.iter().filter(|call| is_reader(call)).collect();
+    assert!(
+        read.len() >= 2,
+        "the readers saw {} tokens in {} calls over {:.1}s; the last: {:?}",
+        read.len(),
+        reader_calls.len(),
+        run.elapsed.as_secs_f64(),
+        reader_calls.last().map(|call| &call.stderr)
+    );
     assert_issued_by_provider(client, read);
 
     // The audit log: every request made with the readers' policy is for the access path.

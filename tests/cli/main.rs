@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 
 mod api;
+mod ci_logs;
 mod completions;
 mod concurrency;
 mod crashes;

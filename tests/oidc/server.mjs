@@ -35,6 +35,10 @@ const SHORT_LIVED = {
   'amtoken-idle-serve': 6,
   'amtoken-idle-exec': 6,
   'amtoken-vault-ttl': 6,
+  // tests/soak: tokens of 8 s, renewed every 5 s, for minutes on end.
+  'amtoken-soak-serve': 8,
+  'amtoken-soak-exec': 8,
+  'amtoken-soak-fleet': 8,
 };
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -107,6 +111,9 @@ server.listen(0, '127.0.0.1', () => {
       client('amtoken-idle-exec', 'client_secret_post'),
       client('amtoken-vault-ttl', 'client_secret_post'),
       client('amtoken-vault-policy', 'client_secret_post'),
+      client('amtoken-soak-serve', 'client_secret_post'),
+      client('amtoken-soak-exec', 'client_secret_post'),
+      client('amtoken-soak-fleet', 'client_secret_post'),
       // tests/bench/compare.sh: its refresh token does not rotate, so curl and amtoken can
       // both spend it over and over.
       client('amtoken-bench', 'client_secret_post'),
