@@ -107,16 +107,12 @@ _amtoken() {
 
     case "${cmd}" in
         amtoken)
-            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version exchange refresh token header status login authorize-url logout decode api exec serve completions help"
+            opts="-p -v -h -V --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version exchange refresh token header status login authorize-url logout decode api exec serve completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -163,6 +159,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -245,7 +245,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__api)
-            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --max-pages --retries --max-wait --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-X -f -F -H -i -p -v -h -V --method --raw-field --field --input --header --include --paginate --jsonl --max-pages --retries --max-wait --min-ttl --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,10 +303,6 @@ _amtoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -353,6 +349,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -435,16 +435,12 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__authorize__subcmd__url)
-            opts="-p -v -h -V --no-pkce --pkce --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --no-pkce --pkce --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -491,6 +487,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -573,16 +573,12 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__completions)
-            opts="-p -v -h -V --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version bash elvish fish powershell zsh"
+            opts="-p -v -h -V --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -629,6 +625,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -711,7 +711,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__decode)
-            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --json --claim --check --verify --jwks --audience --leeway --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,10 +731,6 @@ _amtoken() {
                     ;;
                 --leeway)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -783,6 +779,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -865,7 +865,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exchange)
-            opts="-o -p -v -h -V --code --code-verifier --state --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --code --code-verifier --state --output --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -884,15 +884,11 @@ _amtoken() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -941,6 +937,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1023,7 +1023,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__exec)
-            opts="-p -v -h -V --min-ttl --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --min-ttl --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,10 +1031,6 @@ _amtoken() {
             case "${prev}" in
                 --min-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -1083,6 +1079,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1165,7 +1165,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__header)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,15 +1176,11 @@ _amtoken() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -1233,6 +1229,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1525,7 +1525,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__login)
-            opts="-o -p -v -h -V --no-pkce --pkce --no-browser --login-timeout --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --no-pkce --pkce --no-browser --login-timeout --output --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1536,15 +1536,11 @@ _amtoken() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -1593,6 +1589,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1675,16 +1675,12 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__logout)
-            opts="-p -v -h -V --revoke --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --revoke --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1731,6 +1727,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1813,7 +1813,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__refresh)
-            opts="-o -p -v -h -V --force --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --force --min-ttl --output --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1824,15 +1824,11 @@ _amtoken() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -1881,6 +1877,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1963,7 +1963,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__serve)
-            opts="-p -v -h -V --socket --listen --secret-file --min-ttl --log-format --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --socket --listen --secret-file --min-ttl --log-format --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1987,10 +1987,6 @@ _amtoken() {
                     ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -2039,6 +2035,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2121,7 +2121,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__status)
-            opts="-p -v -h -V --json --all --check --warn-before --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-p -v -h -V --json --all --check --warn-before --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2129,10 +2129,6 @@ _amtoken() {
             case "${prev}" in
                 --warn-before)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -2181,6 +2177,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -2263,7 +2263,7 @@ _amtoken() {
             return 0
             ;;
         amtoken__subcmd__token)
-            opts="-o -p -v -h -V --min-ttl --output --color --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
+            opts="-o -p -v -h -V --min-ttl --output --profile --issuer --token-url --authorize-url --client-id --client-secret-file --client-auth --redirect-uri --scope --store --config --color --no-mask --verbose --timeout --lock-timeout --refresh-lifetime --vault-addr --vault-mount --vault-path --vault-access-path --fleet-role --vault-auth --vault-auth-mount --vault-role --vault-role-id --vault-secret-id-file --vault-jwt-file --vault-jwt-audience --vault-token-cache --api-url --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2274,15 +2274,11 @@ _amtoken() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "raw header json env none" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "raw header json env none github-env github-output" -- "${cur}"))
                     return 0
                     ;;
                 --profile)
@@ -2331,6 +2327,10 @@ _amtoken() {
                     ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_amtoken_global_optspecs
-    string join \n color= p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= v/verbose timeout= lock-timeout= refresh-lifetime= vault-addr= vault-mount= vault-path= vault-access-path= fleet-role= vault-auth= vault-auth-mount= vault-role= vault-role-id= vault-secret-id-file= vault-jwt-file= vault-jwt-audience= vault-token-cache= api-url= cacert= h/help V/version
+    string join \n p/profile= issuer= token-url= authorize-url= client-id= client-secret-file= client-auth= redirect-uri= scope= store= config= color= no-mask v/verbose timeout= lock-timeout= refresh-lifetime= vault-addr= vault-mount= vault-path= vault-access-path= fleet-role= vault-auth= vault-auth-mount= vault-role= vault-role-id= vault-secret-id-file= vault-jwt-file= vault-jwt-audience= vault-token-cache= api-url= cacert= h/help V/version
 end
 
 function __fish_amtoken_needs_command
@@ -24,9 +24,6 @@ function __fish_amtoken_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c amtoken -n "__fish_amtoken_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_needs_command" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -41,6 +38,9 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -l store -d 'Where the ref
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -64,6 +64,7 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -l vault-token-cache -d 'W
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_needs_command" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_needs_command" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_needs_command" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_needs_command" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_needs_command" -s V -l version -d 'Print version'
@@ -88,10 +89,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s o -l output
 header\t'`Authorization: Bearer <token>`'
 json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
 env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
-none\t'Nothing'"
-complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
+none\t'Nothing'
+github-env\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_ENV for the job\'s next steps; nothing printed'
+github-output\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_OUTPUT as the step\'s output; nothing printed'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -106,6 +106,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l store -d 'W
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -129,6 +132,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l vault-token
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -s V -l version -d 'Print version'
@@ -137,10 +141,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s o -l output 
 header\t'`Authorization: Bearer <token>`'
 json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
 env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
-none\t'Nothing'"
-complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
+none\t'Nothing'
+github-env\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_ENV for the job\'s next steps; nothing printed'
+github-output\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_OUTPUT as the step\'s output; nothing printed'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -155,6 +158,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l store -d 'Wh
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -179,18 +185,18 @@ file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l force -d 'Refresh even when the cached access token is still fresh'
+complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand refresh" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l min-ttl -d 'Refresh when the cached token has less than this left, e.g. 90s, 5m, 1h' -r
-complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s o -l output -d 'What to print: raw, header, json, env or none [default: raw for token, header for header]' -r -f -a "raw\t'The access token alone'
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s o -l output -d 'What to print: raw, header, json, env, none, github-env or github-output [default: raw for token, header for header]' -r -f -a "raw\t'The access token alone'
 header\t'`Authorization: Bearer <token>`'
 json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
 env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
-none\t'Nothing'"
-complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
+none\t'Nothing'
+github-env\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_ENV for the job\'s next steps; nothing printed'
+github-output\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_OUTPUT as the step\'s output; nothing printed'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -205,6 +211,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l store -d 'Wher
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -228,18 +237,18 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l vault-token-ca
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand token" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand token" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l min-ttl -d 'Refresh when the cached token has less than this left, e.g. 90s, 5m, 1h' -r
-complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s o -l output -d 'What to print: raw, header, json, env or none [default: raw for token, header for header]' -r -f -a "raw\t'The access token alone'
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s o -l output -d 'What to print: raw, header, json, env, none, github-env or github-output [default: raw for token, header for header]' -r -f -a "raw\t'The access token alone'
 header\t'`Authorization: Bearer <token>`'
 json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
 env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
-none\t'Nothing'"
-complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
+none\t'Nothing'
+github-env\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_ENV for the job\'s next steps; nothing printed'
+github-output\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_OUTPUT as the step\'s output; nothing printed'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -254,6 +263,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l store -d 'Whe
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -277,13 +289,11 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l vault-token-c
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand header" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand header" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l warn-before -d 'With --check: how far ahead to warn, e.g. 7d [default: 0s, only once it has passed]' -r
-complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -298,6 +308,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l store -d 'Whe
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -324,6 +337,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l cacert -d 'Ex
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l all -d 'Every profile found in the config file and the store, not just the selected one'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l check -d 'After printing, exit 12 when a person must log in again within --warn-before'
+complete -c amtoken -n "__fish_amtoken_using_subcommand status" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand status" -s V -l version -d 'Print version'
@@ -332,10 +346,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s o -l output -d
 header\t'`Authorization: Bearer <token>`'
 json\t'One JSON object: token, type, expiry (RFC 3339 and epoch), scope, profile'
 env\t'`export AMTOKEN_ACCESS_TOKEN=…` and `export AMTOKEN_EXPIRES_AT=…`, for `eval`'
-none\t'Nothing'"
-complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
+none\t'Nothing'
+github-env\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_ENV for the job\'s next steps; nothing printed'
+github-output\t'AMTOKEN_ACCESS_TOKEN, masked, into $GITHUB_OUTPUT as the step\'s output; nothing printed'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -350,6 +363,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l store -d 'Wher
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -376,12 +392,10 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l cacert -d 'Ext
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-pkce -d 'Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l pkce -d 'Send a PKCE code challenge (S256): the default, accepted for older scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-browser -d 'Do not open a browser; only print the URL'
+complete -c amtoken -n "__fish_amtoken_using_subcommand login" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand login" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -396,6 +410,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l store 
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -421,12 +438,10 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l api-ur
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l no-pkce -d 'Send no PKCE code challenge, for a server that refuses one [default: S256 challenge]'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l pkce -d 'Send a PKCE code challenge (S256): the default, accepted for older scripts'
+complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand authorize-url" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -441,6 +456,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l store -d 'Whe
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -465,6 +483,7 @@ file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l revoke -d 'Revoke the refresh token at the server first (RFC 7009)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand logout" -s V -l version -d 'Print version'
@@ -472,9 +491,6 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l claim -d 'Pri
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l jwks -d 'The key set to verify with: a URL or a file (implies --verify)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l audience -d 'The audience the token must name in `aud` (implies --verify)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l leeway -d 'Clock skew allowed when checking `exp` and `nbf`' -r
-complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -489,6 +505,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l store -d 'Whe
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -515,6 +534,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l cacert -d 'Ex
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l json -d 'Print one JSON object for scripts'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l check -d 'Exit 10 when the token is expired or not yet valid'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l verify -d 'Verify the signature and the claims (exit 10 when they fail)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand decode" -s V -l version -d 'Print version'
@@ -527,9 +547,6 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l max-pages -d 'Wi
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l retries -d 'How many times to retry a 429 or 503 answer' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l max-wait -d 'The longest total time to wait for retries' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l min-ttl -d 'Refresh the access token first when it has less than this left' -r
-complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -544,6 +561,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l store -d 'Where 
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -570,13 +590,11 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l cacert -d 'Extra
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s i -l include -d 'Print the status line and the response headers before the body'
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l paginate -d 'Follow continuationToken through every page; print the payload items as one array'
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l jsonl -d 'With --paginate: one item per line (JSON lines) instead of one array'
+complete -c amtoken -n "__fish_amtoken_using_subcommand api" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand api" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l min-ttl -d 'Refresh first when the access token has less than this left' -r
-complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -591,6 +609,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l store -d 'Where
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -614,6 +635,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l vault-token-cac
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exec" -s V -l version -d 'Print version'
@@ -623,9 +645,6 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l secret-file -d
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l min-ttl -d 'Hand out tokens with more than this left (half their life, when they live less than twice this)' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l log-format -d 'The format of -v\'s request lines: `text`, or `json` for log shippers' -r -f -a "text\t''
 json\t''"
-complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -640,6 +659,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l store -d 'Wher
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -663,12 +685,10 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l vault-token-ca
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
-always\t''
-never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -683,6 +703,9 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l store -d
 file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
 vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
@@ -706,6 +729,7 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l vault-to
 file\t'A 0600 file in the cache directory, until its TTL'"
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'

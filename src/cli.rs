@@ -50,6 +50,9 @@ pub enum Command {
     /// CODE may be the bare code or the whole URL the browser landed on after authorizing
     /// (`-` reads it from standard input, which keeps it off the command line). The refresh
     /// token goes into the store, the access token into the cache.
+    #[command(
+        after_long_help = "Examples:\n  amtoken authorize-url                       # open it, authorize, copy the URL you land on\n  amtoken exchange --code 'https://example.com/callback?code=…&state=…'\n  pbpaste | amtoken exchange --code -         # keep the code off the command line"
+    )]
     Exchange(ExchangeArgs),
 
     /// Renew the access token with the stored refresh token
@@ -57,23 +60,35 @@ pub enum Command {
     /// Runs under the profile lock. Skips the request when another process left an access token
     /// with more than --min-ttl to live, unless --force is given. The rotated refresh token is
     /// stored before anything else is done.
+    #[command(
+        after_long_help = "Examples:\n  amtoken refresh                 # renew only when less than --min-ttl is left\n  amtoken refresh --force -o json # renew now, and print the new token as JSON"
+    )]
     Refresh(RefreshArgs),
 
     /// Print a valid access token, refreshing only when needed
     ///
     /// A cached token with more than --min-ttl left is printed without touching the network,
     /// the keychain or the lock. Safe to run from many processes at once.
+    #[command(
+        after_long_help = "Examples:\n  curl -H \"Authorization: Bearer $(amtoken token)\" https://public-api.approvalmax.com/ping\n  eval \"$(amtoken token -o env)\"            # AMTOKEN_ACCESS_TOKEN and AMTOKEN_EXPIRES_AT\n  amtoken token -o github-env               # GitHub Actions: for the next steps, masked"
+    )]
     Token(TokenArgs),
 
     /// Print `Authorization: Bearer <token>`, refreshing only when needed
     ///
     /// The same as `amtoken token --output header`.
+    #[command(
+        after_long_help = "Examples:\n  curl -H \"$(amtoken header)\" https://public-api.approvalmax.com/api/v1/companies\n  amtoken header --min-ttl 30m             # a token good for the next half hour"
+    )]
     Header(TokenArgs),
 
     /// Show what is stored for the profile, offline
     ///
     /// Never calls the network. Exits 0 when a token can be handed out without the user, 4 when
     /// nothing is stored.
+    #[command(
+        after_long_help = "Examples:\n  amtoken status                            # what is stored, and until when\n  amtoken status --json --all               # every profile, for scripts\n  amtoken status --check --warn-before 7d   # exit 12 when a login is due within a week"
+    )]
     Status(StatusArgs),
 
     /// Log in: authorize in the browser, then exchange the code, in one command
@@ -83,18 +98,27 @@ pub enum Command {
     /// listens there for the one callback; with any other (ApprovalMax's are HTTPS) it asks on
     /// the terminal for the URL the browser landed on, or the bare code. The state is checked
     /// either way.
+    #[command(
+        after_long_help = "Examples:\n  amtoken login --client-id ID --redirect-uri https://example.com/callback \\\n    --client-secret-file ~/.config/amtoken/secret\n  amtoken login --no-browser               # print the URL, paste what you land on"
+    )]
     Login(LoginArgs),
 
     /// Print the authorize URL and remember its state for `amtoken exchange`
     ///
     /// The state and the PKCE code verifier (unless --no-pkce) are kept in the cache directory for 10
     /// minutes; `amtoken exchange --code <CALLBACK-URL>` checks the callback against it.
+    #[command(
+        after_long_help = "Examples:\n  amtoken authorize-url                     # then: amtoken exchange --code CALLBACK-URL"
+    )]
     AuthorizeUrl(AuthorizeUrlArgs),
 
     /// Forget the profile's tokens, and with --revoke revoke the refresh token first
     ///
     /// Deletes the stored refresh token, the cached access token, any rescue file and any
     /// pending authorize request, under the profile lock. Nothing stored is not an error.
+    #[command(
+        after_long_help = "Examples:\n  amtoken logout             # forget the tokens here\n  amtoken logout --revoke    # revoke the refresh token at the server first"
+    )]
     Logout(LogoutArgs),
 
     /// Decode a JWT and show its header, claims and expiry
@@ -102,6 +126,9 @@ pub enum Command {
     /// Reads the token from the argument, or from standard input when the argument is absent or
     /// `-`. Accepts what people paste: quotes, a leading `Bearer ` or `Authorization: Bearer `,
     /// and line breaks inside the token. The signature is verified only with --verify.
+    #[command(
+        after_long_help = "Examples:\n  amtoken decode \"$(amtoken token)\"\n  pbpaste | amtoken decode                  # a token pasted from a web page or an e-mail\n  amtoken decode --verify --check < token.jwt"
+    )]
     Decode(DecodeArgs),
 
     /// Call the ApprovalMax API with the profile's token
@@ -111,6 +138,9 @@ pub enum Command {
     /// one refresh and one retry; 429 and 503 honour Retry-After. The body goes to stdout:
     /// pretty JSON on a terminal, the bytes as received when piped. An error status prints the
     /// body too, and one line on stderr (exit 11).
+    #[command(
+        after_long_help = "Examples:\n  amtoken api companies\n  amtoken api --paginate --jsonl companies/COMPANY_ID/requests\n  amtoken api -X POST companies/COMPANY_ID/… -f name=value"
+    )]
     Api(ApiArgs),
 
     /// Run COMMAND with a valid access token in its environment
@@ -118,6 +148,9 @@ pub enum Command {
     /// COMMAND gets AMTOKEN_ACCESS_TOKEN, AMTOKEN_EXPIRES_AT (RFC 3339) and AMTOKEN_API_URL,
     /// never the token on an argv. Its standard streams pass through and its exit code is
     /// amtoken's (128 + the signal's number when a signal ended it).
+    #[command(
+        after_long_help = "Examples:\n  amtoken exec -- ./sync.sh                  # reads $AMTOKEN_ACCESS_TOKEN\n  amtoken exec --min-ttl 10m -- make release # long: read $AMTOKEN_TOKEN_FILE before each call"
+    )]
     Exec(ExecArgs),
 
     /// Answer token requests of other processes on a Unix socket or loopback TCP
@@ -128,11 +161,17 @@ pub enum Command {
     /// directory unless --socket names another; --listen 127.0.0.1:PORT serves loopback TCP,
     /// where every request must carry `Authorization: Bearer <secret>`. Runs until SIGTERM or
     /// SIGINT, then removes its socket.
+    #[command(
+        after_long_help = "Examples:\n  amtoken serve &\n  curl -s --unix-socket \"$XDG_RUNTIME_DIR/amtoken/default.sock\" http://localhost/token\n  amtoken serve --listen 127.0.0.1:8787     # for a container: Bearer secret in the runtime dir"
+    )]
     Serve(ServeArgs),
 
     /// Print a shell completion script
     ///
     /// The generated scripts are also committed in the repository's `completions/` folder.
+    #[command(
+        after_long_help = "Examples:\n  amtoken completions bash > ~/.local/share/bash-completion/completions/amtoken"
+    )]
     Completions(CompletionsArgs),
 }
 
@@ -179,7 +218,7 @@ pub struct TokenArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub min_ttl: Duration,
 
-    /// What to print: raw, header, json, env or none [default: raw for token, header for header]
+    /// What to print: raw, header, json, env, none, github-env or github-output [default: raw for token, header for header]
     #[arg(short = 'o', long, value_name = "FORMAT")]
     pub output: Option<TokenFormat>,
 }

@@ -192,6 +192,29 @@ fn file_value<P: TypedValueParser>(
         })
 }
 
+/// The heading a global setting is listed under in `--help`, after the command's own flags (as
+/// gh's "inherited flags" and cargo's headings do).
+fn heading(field: &str) -> &'static str {
+    match field {
+        "issuer" | "token_url" | "authorize_url" | "client_id" | "client_secret_file"
+        | "client_auth" | "redirect_uri" | "scope" | "refresh_lifetime" | "api_url" => {
+            "Provider and client"
+        }
+        "profile" | "store" | "config" | "lock_timeout" => "Profile and store",
+        field if field.starts_with("vault_") || field == "fleet_role" => "Vault and fleet",
+        _ => "Output and network",
+    }
+}
+
+/// Whether `-h` shows a global setting (`--help` shows them all): the few a first run needs,
+/// so that `amtoken -h` and `amtoken token -h` fit on one screen.
+fn in_short_help(field: &str) -> bool {
+    matches!(
+        field,
+        "profile" | "client_id" | "client_secret_file" | "redirect_uri" | "store" | "verbose"
+    )
+}
+
 /// `None` or `Some(x)`, for an optional part of an entry.
 macro_rules! optional {
     () => {
@@ -284,6 +307,8 @@ macro_rules! global_settings {
                     $(value_name = $value_name,)?
                     $(default_value = $default,)?
                     value_parser = $parser,
+                    help_heading = heading(stringify!($field)),
+                    hide_short_help = !in_short_help(stringify!($field)),
                     $($($clap)*)?
                 )]
                 pub $field: $type,
@@ -327,17 +352,6 @@ macro_rules! global_settings {
 }
 
 global_settings! {
-    /// When to colour output
-    ///
-    /// `auto` colours when stdout is a terminal and NO_COLOR is not set.
-    color: ColorChoice {
-        long: "color",
-        value_name: "WHEN",
-        default: "auto",
-        parser: EnumValueParser::<ColorChoice>::new(),
-        file: no,
-    }
-
     /// Profile: which stored tokens and config-file table to use
     ///
     /// A name of letters, digits, `.`, `_` and `-`.
@@ -448,6 +462,17 @@ global_settings! {
         env: "AMTOKEN_CONFIG",
         value_name: "PATH",
         parser: PathBufValueParser::new(),
+        file: no,
+    }
+
+    /// When to colour output
+    ///
+    /// `auto` colours when stdout is a terminal and NO_COLOR is not set.
+    color: ColorChoice {
+        long: "color",
+        value_name: "WHEN",
+        default: "auto",
+        parser: EnumValueParser::<ColorChoice>::new(),
         file: no,
     }
 

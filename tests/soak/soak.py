@@ -364,7 +364,7 @@ def main():
         " reads+=1;seen.add(t)\n if exp(t)<=time.time(): expired.append(time.time())\n time.sleep(0.5)\n"
         "print(json.dumps({'reads':reads,'distinct':len(seen),'expired':expired,'missing':missing}))\n"
     )
-    exec_process = start(exec_env, "exec", "--min-ttl", "3s", "--", sys.executable, "-c", reader, str(duration))
+    exec_process = start(exec_env, "exec", "--min-ttl", "3s", "--", sys.executable, "-c", reader, str(duration + 10))
     exec_stderr = []
     threading.Thread(target=lambda: exec_stderr.append(exec_process.stderr.read()), daemon=True).start()
     # The exec's own pid is amtoken's; its child is the reader.
@@ -450,9 +450,12 @@ def main():
             os.kill(exec_process.pid, signal.SIGCONT)
         fault(base + 100, 10, ("serve-socket", "exec"), stop, cont)
         cycle += 1
+    # The end measurement while everything still runs (the reader outlives the run by 10 s).
+    while now() < until - 2:
+        time.sleep(0.1)
+    measured["end"] = {"serve": resources(socket_serve.pid), "exec": resources(exec_process.pid)}
     for thread in threads:
         thread.join()
-    measured["end"] = {"serve": resources(socket_serve.pid), "exec": resources(exec_process.pid)}
     exec_out, _ = exec_process.communicate(timeout=60)
     exec_report = json.loads(exec_out.strip().splitlines()[-1])
     for process in (socket_serve, tcp_serve):
