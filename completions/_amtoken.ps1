@@ -71,6 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the ApprovalMax API with the profile''s token')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with a valid access token in its environment')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer token requests of other processes on a Unix socket or loopback TCP')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every layer of the set-up and say the fix')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -625,6 +626,49 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'amtoken;doctor' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'Authorization server [default: https://identity.approvalmax.com]')
+            [CompletionResult]::new('--token-url', '--token-url', [CompletionResultType]::ParameterName, 'Token endpoint [default: {issuer}/connect/token]')
+            [CompletionResult]::new('--authorize-url', '--authorize-url', [CompletionResultType]::ParameterName, 'Authorize endpoint [default: {issuer}/connect/authorize]')
+            [CompletionResult]::new('--client-id', '--client-id', [CompletionResultType]::ParameterName, 'OAuth client id (required for grants)')
+            [CompletionResult]::new('--client-secret-file', '--client-secret-file', [CompletionResultType]::ParameterName, 'Read the client secret from PATH (`-` = standard input)')
+            [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'How the client authenticates at the token endpoint [default: post]')
+            [CompletionResult]::new('--redirect-uri', '--redirect-uri', [CompletionResultType]::ParameterName, 'Redirect URI registered for the client')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Space-separated scopes to ask for')
+            [CompletionResult]::new('--store', '--store', [CompletionResultType]::ParameterName, 'Where the refresh token is kept [default: keyring]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout for each request, e.g. 30s, 2m [default: 30s]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'How long to wait for another amtoken holding the profile lock [default: 30s]')
+            [CompletionResult]::new('--refresh-lifetime', '--refresh-lifetime', [CompletionResultType]::ParameterName, 'How long a refresh chain lives from the first consent [default: 30d]')
+            [CompletionResult]::new('--vault-addr', '--vault-addr', [CompletionResultType]::ParameterName, 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]')
+            [CompletionResult]::new('--vault-mount', '--vault-mount', [CompletionResultType]::ParameterName, 'Vault KV version 2 mount [default: secret]')
+            [CompletionResult]::new('--vault-path', '--vault-path', [CompletionResultType]::ParameterName, 'Path of the shared secret in the mount [default: amtoken/<profile>]')
+            [CompletionResult]::new('--vault-access-path', '--vault-access-path', [CompletionResultType]::ParameterName, 'Where refreshers publish the access token alone, for readers [default: none]')
+            [CompletionResult]::new('--fleet-role', '--fleet-role', [CompletionResultType]::ParameterName, 'This machine''s part in a fleet [default: refresher]')
+            [CompletionResult]::new('--vault-auth', '--vault-auth', [CompletionResultType]::ParameterName, 'How to log in to Vault, for --store vault [default: token]')
+            [CompletionResult]::new('--vault-auth-mount', '--vault-auth-mount', [CompletionResultType]::ParameterName, 'Mount of the Vault auth method [default: approle, jwt or kubernetes]')
+            [CompletionResult]::new('--vault-role', '--vault-role', [CompletionResultType]::ParameterName, 'Vault role to log in as, for --vault-auth jwt and kubernetes')
+            [CompletionResult]::new('--vault-role-id', '--vault-role-id', [CompletionResultType]::ParameterName, 'AppRole role id, for --vault-auth approle')
+            [CompletionResult]::new('--vault-secret-id-file', '--vault-secret-id-file', [CompletionResultType]::ParameterName, 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag''s value)')
+            [CompletionResult]::new('--vault-jwt-file', '--vault-jwt-file', [CompletionResultType]::ParameterName, 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login')
+            [CompletionResult]::new('--vault-jwt-audience', '--vault-jwt-audience', [CompletionResultType]::ParameterName, 'Audience to ask GitHub Actions'' OIDC request for, for --vault-auth jwt')
+            [CompletionResult]::new('--vault-token-cache', '--vault-token-cache', [CompletionResultType]::ParameterName, 'Where a Vault login''s token is kept [default: memory]')
+            [CompletionResult]::new('--api-url', '--api-url', [CompletionResultType]::ParameterName, 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Extra CA certificates (PEM) to trust, besides the system store')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object: `ok`, and every check with its layer, status, what was found and the fix')
+            [CompletionResult]::new('--online', '--online', [CompletionResultType]::ParameterName, 'Also get a token (refreshing when needed) and call the API with it')
+            [CompletionResult]::new('--no-mask', '--no-mask', [CompletionResultType]::ParameterName, 'On GitHub Actions, do not register printed tokens with `::add-mask::`')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request (method, URL, status, time) on stderr; never bodies or secrets')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'amtoken;completions' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile: which stored tokens and config-file table to use')
@@ -679,6 +723,7 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the ApprovalMax API with the profile''s token')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with a valid access token in its environment')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer token requests of other processes on a Unix socket or loopback TCP')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check every layer of the set-up and say the fix')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -717,6 +762,9 @@ Register-ArgumentCompleter -Native -CommandName 'amtoken' -ScriptBlock {
             break
         }
         'amtoken;help;serve' {
+            break
+        }
+        'amtoken;help;doctor' {
             break
         }
         'amtoken;help;completions' {

@@ -68,6 +68,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand api 'Call the ApprovalMax API with the profile''s token'
             cand exec 'Run COMMAND with a valid access token in its environment'
             cand serve 'Answer token requests of other processes on a Unix socket or loopback TCP'
+            cand doctor 'Check every layer of the set-up and say the fix'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -609,6 +610,48 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'amtoken;doctor'= {
+            cand -p 'Profile: which stored tokens and config-file table to use'
+            cand --profile 'Profile: which stored tokens and config-file table to use'
+            cand --issuer 'Authorization server [default: https://identity.approvalmax.com]'
+            cand --token-url 'Token endpoint [default: {issuer}/connect/token]'
+            cand --authorize-url 'Authorize endpoint [default: {issuer}/connect/authorize]'
+            cand --client-id 'OAuth client id (required for grants)'
+            cand --client-secret-file 'Read the client secret from PATH (`-` = standard input)'
+            cand --client-auth 'How the client authenticates at the token endpoint [default: post]'
+            cand --redirect-uri 'Redirect URI registered for the client'
+            cand --scope 'Space-separated scopes to ask for'
+            cand --store 'Where the refresh token is kept [default: keyring]'
+            cand --config 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]'
+            cand --color 'When to colour output'
+            cand --timeout 'Network timeout for each request, e.g. 30s, 2m [default: 30s]'
+            cand --lock-timeout 'How long to wait for another amtoken holding the profile lock [default: 30s]'
+            cand --refresh-lifetime 'How long a refresh chain lives from the first consent [default: 30d]'
+            cand --vault-addr 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]'
+            cand --vault-mount 'Vault KV version 2 mount [default: secret]'
+            cand --vault-path 'Path of the shared secret in the mount [default: amtoken/<profile>]'
+            cand --vault-access-path 'Where refreshers publish the access token alone, for readers [default: none]'
+            cand --fleet-role 'This machine''s part in a fleet [default: refresher]'
+            cand --vault-auth 'How to log in to Vault, for --store vault [default: token]'
+            cand --vault-auth-mount 'Mount of the Vault auth method [default: approle, jwt or kubernetes]'
+            cand --vault-role 'Vault role to log in as, for --vault-auth jwt and kubernetes'
+            cand --vault-role-id 'AppRole role id, for --vault-auth approle'
+            cand --vault-secret-id-file 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag''s value)'
+            cand --vault-jwt-file 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login'
+            cand --vault-jwt-audience 'Audience to ask GitHub Actions'' OIDC request for, for --vault-auth jwt'
+            cand --vault-token-cache 'Where a Vault login''s token is kept [default: memory]'
+            cand --api-url 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]'
+            cand --cacert 'Extra CA certificates (PEM) to trust, besides the system store'
+            cand --json 'One JSON object: `ok`, and every check with its layer, status, what was found and the fix'
+            cand --online 'Also get a token (refreshing when needed) and call the API with it'
+            cand --no-mask 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
+            cand -v 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+            cand --verbose 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'amtoken;completions'= {
             cand -p 'Profile: which stored tokens and config-file table to use'
             cand --profile 'Profile: which stored tokens and config-file table to use'
@@ -662,6 +705,7 @@ set edit:completion:arg-completer[amtoken] = {|@words|
             cand api 'Call the ApprovalMax API with the profile''s token'
             cand exec 'Run COMMAND with a valid access token in its environment'
             cand serve 'Answer token requests of other processes on a Unix socket or loopback TCP'
+            cand doctor 'Check every layer of the set-up and say the fix'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -688,6 +732,8 @@ set edit:completion:arg-completer[amtoken] = {|@words|
         &'amtoken;help;exec'= {
         }
         &'amtoken;help;serve'= {
+        }
+        &'amtoken;help;doctor'= {
         }
         &'amtoken;help;completions'= {
         }

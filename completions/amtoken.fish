@@ -80,6 +80,7 @@ complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "decode" -d 'Decode 
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "serve" -d 'Answer token requests of other processes on a Unix socket or loopback TCP'
+complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "doctor" -d 'Check every layer of the set-up and say the fix'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c amtoken -n "__fish_amtoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c amtoken -n "__fish_amtoken_using_subcommand exchange" -l code -d 'The authorization code, or the callback URL that carries it (`-` = standard input)' -r
@@ -689,6 +690,52 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -l no-mask -d 'On
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l authorize-url -d 'Authorize endpoint [default: {issuer}/connect/authorize]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l client-id -d 'OAuth client id (required for grants)' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l client-secret-file -d 'Read the client secret from PATH (`-` = standard input)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l client-auth -d 'How the client authenticates at the token endpoint [default: post]' -r -f -a "post\t'client_secret_post: credentials in the form body'
+basic\t'client_secret_basic: credentials in an HTTP Basic header'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l redirect-uri -d 'Redirect URI registered for the client' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l scope -d 'Space-separated scopes to ask for' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l store -d 'Where the refresh token is kept [default: keyring]' -r -f -a "keyring\t'The OS keychain'
+file\t'A 0600 JSON file under $XDG_DATA_HOME/amtoken/'
+vault\t'A Vault/OpenBao KV v2 secret shared by a fleet'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l config -d 'Config file [default: $XDG_CONFIG_HOME/amtoken/config.toml]' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l color -d 'When to colour output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l timeout -d 'Network timeout for each request, e.g. 30s, 2m [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l lock-timeout -d 'How long to wait for another amtoken holding the profile lock [default: 30s]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l refresh-lifetime -d 'How long a refresh chain lives from the first consent [default: 30d]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-addr -d 'Vault/OpenBao address, for --store vault [env: AMTOKEN_VAULT_ADDR, VAULT_ADDR, BAO_ADDR]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-mount -d 'Vault KV version 2 mount [default: secret]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-path -d 'Path of the shared secret in the mount [default: amtoken/<profile>]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-access-path -d 'Where refreshers publish the access token alone, for readers [default: none]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l fleet-role -d 'This machine\'s part in a fleet [default: refresher]' -r -f -a "refresher\t'Reads the refresh token and refreshes under the lease'
+reader\t'Reads only the access token at --vault-access-path'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-auth -d 'How to log in to Vault, for --store vault [default: token]' -r -f -a "token\t'VAULT_TOKEN, BAO_TOKEN or ~/.vault-token'
+approle\t'AppRole: a role id and a secret id'
+jwt\t'A CI identity token (a file, or GitHub Actions\' OIDC request)'
+kubernetes\t'The pod\'s service-account token'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-auth-mount -d 'Mount of the Vault auth method [default: approle, jwt or kubernetes]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-role -d 'Vault role to log in as, for --vault-auth jwt and kubernetes' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-role-id -d 'AppRole role id, for --vault-auth approle' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-secret-id-file -d 'Read the AppRole secret id from PATH (else AMTOKEN_VAULT_SECRET_ID; never a flag\'s value)' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-jwt-file -d 'The identity token for --vault-auth jwt or kubernetes, read from PATH at each login' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-jwt-audience -d 'Audience to ask GitHub Actions\' OIDC request for, for --vault-auth jwt' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l vault-token-cache -d 'Where a Vault login\'s token is kept [default: memory]' -r -f -a "memory\t'For this run only'
+file\t'A 0600 file in the cache directory, until its TTL'"
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l api-url -d 'ApprovalMax API base URL [default: https://public-api.approvalmax.com]' -r
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l cacert -d 'Extra CA certificates (PEM) to trust, besides the system store' -r -F
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l json -d 'One JSON object: `ok`, and every check with its layer, status, what was found and the fix'
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l online -d 'Also get a token (refreshing when needed) and call the API with it'
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -l no-mask -d 'On GitHub Actions, do not register printed tokens with `::add-mask::`'
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c amtoken -n "__fish_amtoken_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s p -l profile -d 'Profile: which stored tokens and config-file table to use' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l issuer -d 'Authorization server [default: https://identity.approvalmax.com]' -r
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l token-url -d 'Token endpoint [default: {issuer}/connect/token]' -r
@@ -733,17 +780,18 @@ complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -l no-mask 
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s v -l verbose -d 'Show each request (method, URL, status, time) on stderr; never bodies or secrets'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c amtoken -n "__fish_amtoken_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "serve" -d 'Answer token requests of other processes on a Unix socket or loopback TCP'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "exchange" -d 'Turn an authorization code into tokens and store them'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "refresh" -d 'Renew the access token with the stored refresh token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "token" -d 'Print a valid access token, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "header" -d 'Print `Authorization: Bearer <token>`, refreshing only when needed'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "status" -d 'Show what is stored for the profile, offline'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "login" -d 'Log in: authorize in the browser, then exchange the code, in one command'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "authorize-url" -d 'Print the authorize URL and remember its state for `amtoken exchange`'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "logout" -d 'Forget the profile\'s tokens, and with --revoke revoke the refresh token first'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "decode" -d 'Decode a JWT and show its header, claims and expiry'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "api" -d 'Call the ApprovalMax API with the profile\'s token'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "exec" -d 'Run COMMAND with a valid access token in its environment'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "serve" -d 'Answer token requests of other processes on a Unix socket or loopback TCP'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "doctor" -d 'Check every layer of the set-up and say the fix'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c amtoken -n "__fish_amtoken_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token header status login authorize-url logout decode api exec serve doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

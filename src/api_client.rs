@@ -99,6 +99,8 @@ pub enum ApiError {
     RepeatedToken { page: usize, token: String },
     #[error("stopped after {limit} pages (--max-pages) with more to come")]
     TooManyPages { limit: usize },
+    #[error("{what} answered {summary}")]
+    Refused { what: String, summary: String },
 }
 
 impl From<HttpError> for ApiError {
@@ -218,6 +220,56 @@ impl ApiRequest {
             || (status == StatusCode::SERVICE_UNAVAILABLE
                 && matches!(self.method, Method::GET | Method::HEAD | Method::OPTIONS))
     }
+}
+
+/// `GET /api/v1/companies` with `token` (`doctor --online`): how many organisations it
+/// reaches, or what the API said.
+pub fn probe_companies(
+    transport: &Transport,
+    api_url: &str,
+    token: &crate::token::AccessToken,
+) -> Result<String, ApiError> {
+    let url = ApiBase::new(api_url)?.resolve("companies")?;
+    let request = ApiRequest {
+        method: Method::GET,
+        url: url.clone(),
+        headers: Vec::new(),
+        body: None,
+    };
+    let reply = request.send(transport, &token.access_token)?;
+    if !reply.status.is_success() {
+        return Err(ApiError::Refused {
+            what: format!("GET {url}"),
+            summary: describe_error(&reply),
+        });
+    }
+    let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    let names: Vec<String> = body
+        .as_array()
+        .or_else(|| body.get("payload").and_then(Value::as_array))
+        .map(|companies| {
+            companies
+                .iter()
+                .map(|company| {
+                    company
+                        .get("name")
+                        .or_else(|| company.get("companyId"))
+                        .and_then(Value::as_str)
+                        .map_or_else(|| "?".to_string(), crate::text::printable)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(format!(
+        "GET {url}: {} answered, {} organisation(s){}",
+        reply.status,
+        names.len(),
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", names.join(", "))
+        }
+    ))
 }
 
 /// How long Retry-After asks to wait: seconds (more than any clock holds: [`Duration::MAX`]),

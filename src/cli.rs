@@ -166,6 +166,19 @@ pub enum Command {
     )]
     Serve(ServeArgs),
 
+    /// Check every layer of the set-up and say the fix
+    ///
+    /// In order: the config file, the settings and where each came from, the client secret,
+    /// the redirect URI, the store, the stored login, the clock and the way to the issuer
+    /// (discovery, TLS, proxy); with --online also a token and the API. One line each: ok,
+    /// warn or fail, what was found, the fix. Exits 0 when nothing failed, else with the code
+    /// of the first failed layer. Never prints a secret; spends a refresh token only with
+    /// --online.
+    #[command(
+        after_long_help = "Examples:\n  amtoken doctor\n  amtoken doctor --online           # also get a token and call the API\n  amtoken doctor --json | jq '.checks[] | select(.status != \"ok\")'"
+    )]
+    Doctor(DoctorArgs),
+
     /// Print a shell completion script
     ///
     /// The generated scripts are also committed in the repository's `completions/` folder.
@@ -450,6 +463,18 @@ pub struct ServeArgs {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// `amtoken doctor`
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// One JSON object: `ok`, and every check with its layer, status, what was found and the fix
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also get a token (refreshing when needed) and call the API with it
+    #[arg(long)]
+    pub online: bool,
 }
 
 /// `amtoken completions`

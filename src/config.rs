@@ -93,6 +93,18 @@ pub struct Settings {
     config_path: PathBuf,
 }
 
+/// Where the client secret comes from, by name only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientSecretSource {
+    /// `AMTOKEN_CLIENT_SECRET`.
+    Environment,
+    /// `--client-secret-file -`.
+    Stdin,
+    /// `--client-secret-file PATH`.
+    File(PathBuf),
+    None,
+}
+
 /// What went wrong while resolving settings; every case is exit 3 except a missing home.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -171,10 +183,7 @@ impl Settings {
 
     /// [`Settings::resolve`] with the directories given.
     pub fn resolve_in(args: &GlobalArgs, paths: Paths) -> Result<Settings, ConfigError> {
-        let (config_path, explicit) = match &args.config {
-            Some(path) => (path.clone(), true),
-            None => (paths.config_file(), false),
-        };
+        let (config_path, explicit) = Settings::config_path_of(args, &paths);
         let config = read_config_file(&config_path, explicit)?;
         for (name, table) in &config.profiles {
             if table.client_secret.is_some() {
@@ -187,6 +196,40 @@ impl Settings {
         let flags = args.clone();
         let profile = flags.profile.clone().unwrap_or_else(|| "default".into());
         resolve_profile(flags, config, config_path, paths, profile)
+    }
+
+    /// The config file these flags name, and whether they name it (else the default's).
+    pub fn config_path_of(args: &GlobalArgs, paths: &Paths) -> (PathBuf, bool) {
+        match &args.config {
+            Some(path) => (path.clone(), true),
+            None => (paths.config_file(), false),
+        }
+    }
+
+    /// The flags and environment alone, as if there were no config file: what `doctor` goes on
+    /// with when the file itself is the trouble.
+    pub fn resolve_without_file(args: &GlobalArgs) -> Result<Settings, ConfigError> {
+        let paths = Paths::from_environment().map_err(ConfigError::Home)?;
+        let flags = args.clone();
+        let profile = flags.profile.clone().unwrap_or_else(|| "default".into());
+        let config_path = Settings::config_path_of(args, &paths).0;
+        resolve_profile(flags, ConfigFile::default(), config_path, paths, profile)
+    }
+
+    /// The path of the config file, and the profile tables it holds.
+    pub fn config_file(&self) -> &Path {
+        &self.config_path
+    }
+
+    /// The keys the profile's table of the config file sets.
+    pub fn profile_table_keys(&self) -> Vec<&'static str> {
+        let Some(table) = self.config.profiles.get(&self.profile) else {
+            return Vec::new();
+        };
+        let table = toml::Value::try_from(table).unwrap_or(toml::Value::Table(Default::default()));
+        settings::profile_keys()
+            .filter(|key| table.get(key).is_some())
+            .collect()
     }
 
     /// The same flags and config file, for another profile (`status --all`): the file is not
@@ -291,6 +334,20 @@ impl Settings {
 
     /// The client secret, from `--client-secret-file` (`-` = stdin) or `AMTOKEN_CLIENT_SECRET`;
     /// `None` for a public client. Read only when a grant needs it.
+    /// Where the client secret would come from, read from nowhere (`doctor`).
+    pub fn client_secret_source(&self) -> ClientSecretSource {
+        match &self.client_secret_file {
+            Some(path) if path == Path::new("-") => ClientSecretSource::Stdin,
+            Some(path) => ClientSecretSource::File(path.clone()),
+            None if std::env::var_os(settings::CLIENT_SECRET)
+                .is_some_and(|value| !value.is_empty()) =>
+            {
+                ClientSecretSource::Environment
+            }
+            None => ClientSecretSource::None,
+        }
+    }
+
     pub fn client_secret(&self) -> Result<Option<Secret>, ConfigError> {
         let Some(path) = &self.client_secret_file else {
             return Ok(std::env::var(settings::CLIENT_SECRET)
@@ -645,6 +702,16 @@ fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile, ConfigErr
     })
 }
 
+/// For toml's "unknown field `isuer`", the known key closest to it, when one is close.
+fn unknown_key_suggestion(message: &str) -> Option<&'static str> {
+    let unknown = message.strip_prefix("unknown field `")?.split('`').next()?;
+    settings::profile_keys()
+        .map(|key| (strsim::jaro_winkler(unknown, key), key))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, key)| key)
+}
+
 /// Parses config-file text as `Settings` would, for the fuzz target: the error, on one line.
 pub(crate) fn check_config_text(text: &str) -> Result<(), String> {
     toml::from_str::<ConfigFile>(text)
@@ -654,7 +721,10 @@ pub(crate) fn check_config_text(text: &str) -> Result<(), String> {
 
 /// `line 3, column 1: unknown field `clientid`, expected one of …` on one line.
 fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
-    let message = error.message().trim().replace('\n', " ");
+    let mut message = error.message().trim().replace('\n', " ");
+    if let Some(suggestion) = unknown_key_suggestion(&message) {
+        message = format!("{message} (did you mean `{suggestion}`?)");
+    }
     match error.span() {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];

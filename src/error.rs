@@ -314,7 +314,8 @@ impl From<ApiError> for Error {
             ApiError::TooLarge
             | ApiError::Redirect { .. }
             | ApiError::NotAPage { .. }
-            | ApiError::RepeatedToken { .. } => Kind::ApiError,
+            | ApiError::RepeatedToken { .. }
+            | ApiError::Refused { .. } => Kind::ApiError,
             ApiError::TooManyPages { .. } => {
                 return Error::new(Kind::ApiError, error)
                     .hint("raise --max-pages, or narrow the request");

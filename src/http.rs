@@ -370,6 +370,40 @@ impl Transport {
     }
 }
 
+/// The proxy the environment names for `url`, and the variable that names it: what the
+/// transport would use (loopback never; `NO_PROXY` by host suffix), for `doctor` to say.
+pub fn proxy_for(url: &str) -> Option<(&'static str, String)> {
+    let url = Url::parse(url).ok()?;
+    if is_loopback(&url) {
+        return None;
+    }
+    let host = url.host_str()?.to_ascii_lowercase();
+    let variable = |names: &[&'static str]| {
+        names.iter().find_map(|name| {
+            std::env::var(name)
+                .ok()
+                .filter(|value| !value.is_empty())
+                .map(|value| (*name, value))
+        })
+    };
+    if let Some((_, no_proxy)) = variable(&["NO_PROXY", "no_proxy"]) {
+        let excluded = no_proxy.split(',').map(str::trim).any(|entry| {
+            let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+            entry == "*"
+                || (!entry.is_empty() && (host == entry || host.ends_with(&format!(".{entry}"))))
+        });
+        if excluded {
+            return None;
+        }
+    }
+    let names: &[&'static str] = if url.scheme() == "https" {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    variable(names)
+}
+
 /// Sorts a reqwest failure by its typed cause chain: a TLS certificate error anywhere in it is
 /// a certificate failure, whatever the message says.
 fn classify(error: &reqwest::Error, url: &str, timeout: Duration) -> HttpError {

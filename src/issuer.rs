@@ -74,6 +74,14 @@ impl<'a> Issuer<'a> {
         Ok(found)
     }
 
+    /// Asks for `issuer`'s discovery document, never from the cache: the way there (TLS,
+    /// proxy) and the server's clock (`doctor`).
+    pub fn probe(&self, issuer: &str) -> Result<discovery::Probe> {
+        discovery::probe_discovery(self.transport, issuer)
+            .map_err(Error::from)
+            .context(format!("failed to read the discovery document of {issuer}"))
+    }
+
     /// Verifies `token`'s signature and claims: keys from `options.key_source` or the
     /// issuer's JWKS; a `kid` the cached set lacks makes one fresh fetch (keys rotate).
     pub fn verify(&self, token: &Jwt, options: &VerifyOptions<'_>) -> Result<Verification> {

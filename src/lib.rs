@@ -52,6 +52,7 @@ pub fn run(cli: Cli) -> error::Result<ExitStatus> {
         Command::Api(args) => commands::api::run(args, &settings()?, color),
         Command::Exec(args) => return commands::exec::run(args, &settings()?),
         Command::Serve(args) => commands::serve::run(args, &settings()?),
+        Command::Doctor(args) => return commands::doctor::run(args, &cli.global),
         Command::Completions(args) => commands::completions::run(args),
     }?;
     Ok(ExitStatus::SUCCESS)

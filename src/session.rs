@@ -206,6 +206,11 @@ impl<'a> Session<'a> {
         Session { seed, ..self }
     }
 
+    /// How this session renews.
+    pub fn strategy(&self) -> Strategy {
+        self.strategy
+    }
+
     /// Where the profile's record lives, for messages.
     pub fn store_location(&self) -> String {
         match (self.strategy, self.store.shared()) {
@@ -267,6 +272,17 @@ impl<'a> Session<'a> {
                     ..Stored::default()
                 })
             }
+        }
+    }
+
+    /// What the shared store's credential may do on the profile's paths (Vault), for `doctor`;
+    /// empty for a local store.
+    pub fn store_capabilities(&self) -> Result<Vec<(String, Vec<String>)>> {
+        match self.store.shared() {
+            Some(shared) => shared
+                .capabilities()
+                .context("failed to ask Vault what its token may do"),
+            None => Ok(Vec::new()),
         }
     }
 

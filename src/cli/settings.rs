@@ -250,7 +250,7 @@ macro_rules! profile_table {
     ([$($done:tt)*]) => {
         /// A `[profiles.NAME]` table of the config file: the settings marked `file: yes`, as
         /// text. `client_secret` is read only to refuse it.
-        #[derive(Debug, Clone, Default, Deserialize)]
+        #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
         #[serde(deny_unknown_fields)]
         pub struct ProfileTable {
             $($done)*

@@ -5,6 +5,7 @@ pub mod api;
 pub mod authorize_url;
 pub mod completions;
 pub mod decode;
+pub mod doctor;
 pub mod exchange;
 pub mod exec;
 pub mod login;

@@ -52,6 +52,61 @@ pub fn fetch_discovery(
     Ok(Some(discovery))
 }
 
+/// What asking for the discovery document told about the way to the server (`doctor`).
+#[derive(Debug)]
+pub struct Probe {
+    /// The document, or `None` when the server has none (404).
+    pub discovery: Option<Discovery>,
+    /// The server's `Date` header: its clock.
+    pub server_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the request went out, and how long the answer took.
+    pub sent_at: chrono::DateTime<chrono::Utc>,
+    pub elapsed: std::time::Duration,
+}
+
+/// Fetches `issuer`'s discovery document with what the answer's head says.
+pub fn probe_discovery(transport: &Transport, issuer: &str) -> Result<Probe, OAuthError> {
+    let url = discovery_url(issuer);
+    let target = http::check_url(&url).map_err(OAuthError::Http)?;
+    let sent_at = chrono::Utc::now();
+    let started = std::time::Instant::now();
+    let reply = transport
+        .send(
+            Request::new(Method::GET, target, MAX_DOCUMENT_BYTES)
+                .header(header::ACCEPT, "application/json")
+                .map_err(OAuthError::Http)?,
+        )
+        .map_err(OAuthError::Http)?;
+    let elapsed = started.elapsed();
+    let server_date = reply
+        .header(header::DATE)
+        .and_then(|date| chrono::DateTime::parse_from_rfc2822(date).ok())
+        .map(|date| date.with_timezone(&chrono::Utc));
+    let discovery = if reply.status == StatusCode::NOT_FOUND {
+        None
+    } else if reply.status.is_success() {
+        Some(
+            serde_json::from_slice(&reply.body).map_err(|error| OAuthError::InvalidDocument {
+                what: "discovery document",
+                url: url.clone(),
+                why: error.to_string(),
+            })?,
+        )
+    } else {
+        return Err(OAuthError::InvalidDocument {
+            what: "discovery document",
+            url,
+            why: format!("HTTP {}", reply.status),
+        });
+    };
+    Ok(Probe {
+        discovery,
+        server_date,
+        sent_at,
+        elapsed,
+    })
+}
+
 /// Fetches a key set's bytes (parsed by the JWT module).
 pub fn fetch_jwks(transport: &Transport, url: &str) -> Result<Vec<u8>, OAuthError> {
     fetch_document(transport, url, "key set")?.ok_or_else(|| OAuthError::InvalidDocument {

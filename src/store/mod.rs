@@ -264,6 +264,11 @@ pub trait SharedStore {
         published: &Published,
         expected: Option<&Version>,
     ) -> Result<Version, StoreError>;
+    /// What the store's own credential may do on each path this profile uses (`doctor`):
+    /// `(path, capabilities)`; empty when the store cannot tell.
+    fn capabilities(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 /// What opening a store needs.

@@ -248,7 +248,7 @@ fn put_policy(name: &str, policy: &str) {
 }
 
 /// A new 10-minute Vault token with the policy `name`.
-fn token_of_policy(name: &str) -> String {
+pub fn token_of_policy(name: &str) -> String {
     let created: serde_json::Value = reqwest::blocking::Client::new()
         .post(format!("{}/v1/auth/token/create", vault_addr()))
         .header("X-Vault-Token", vault_token())

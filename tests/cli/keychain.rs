@@ -188,7 +188,7 @@ fn the_hot_path_needs_no_keychain() {
 }
 
 /// Locks the test keyring, as a screen lock or `secret-tool lock` would (Secret Service `Lock`).
-fn lock_keyring() {
+pub(crate) fn lock_keyring() {
     let status = std::process::Command::new("dbus-send")
         .args([
             "--session",
@@ -205,7 +205,7 @@ fn lock_keyring() {
 }
 
 /// Unlocks it with its password, as the login session would.
-fn unlock_keyring() {
+pub(crate) fn unlock_keyring() {
     use std::io::Write as _;
     let home = std::env::var("AMTOKEN_TEST_KEYRING_HOME").expect("run with `bash tests/run`");
     let mut daemon = std::process::Command::new("gnome-keyring-daemon")

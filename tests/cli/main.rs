@@ -11,6 +11,7 @@ mod completions;
 mod concurrency;
 mod crashes;
 mod decode;
+mod doctor;
 mod errors;
 mod exchange;
 mod exec;

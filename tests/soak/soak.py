@@ -116,28 +116,38 @@ class FaultProxy:
             with self.lock:
                 self.open.add(conn)
             last = [now()]
-            threading.Thread(target=self.pipe, args=(client, server, last, False, conn), daemon=True).start()
-            threading.Thread(target=self.pipe, args=(server, client, last, True, conn), daemon=True).start()
-            threading.Thread(target=self.watch, args=(conn, last), daemon=True).start()
+            # Set when a request went out: the answer's first bytes are the ones held back.
+            awaiting = threading.Event()
+            threading.Thread(target=self.pipe, args=(client, server, last, awaiting, False, conn), daemon=True).start()
+            threading.Thread(target=self.pipe, args=(server, client, last, awaiting, True, conn), daemon=True).start()
+            threading.Thread(target=self.watch, args=(conn, last, awaiting), daemon=True).start()
 
-    def pipe(self, source, sink, last, answers, conn):
+    def pipe(self, source, sink, last, awaiting, answers, conn):
+        """Copies `source` to `sink`. A slow server holds back an answer's first bytes once
+        (the whole answer is then late by `delay`, still within --timeout)."""
         try:
             while True:
                 data = source.recv(65536)
                 if not data:
                     break
-                if answers and self.delay:
-                    time.sleep(self.delay)
+                if not answers:
+                    awaiting.set()
+                elif awaiting.is_set():
+                    awaiting.clear()
+                    if self.delay:
+                        time.sleep(self.delay)
                 last[0] = now()
                 sink.sendall(data)
         except OSError:
             pass
         self.close(conn)
 
-    def watch(self, conn, last):
+    def watch(self, conn, last, awaiting):
+        """Closes the connection once idle for IDLE — idle as a server counts it: no request
+        waiting for its answer."""
         while conn in self.open:
             time.sleep(0.1)
-            if now() - last[0] >= IDLE:
+            if not awaiting.is_set() and now() - last[0] >= IDLE:
                 self.close(conn)
 
     def close(self, conn):
@@ -424,7 +434,8 @@ def main():
         if now() >= until:
             return
         begin()
-        windows.append((now(), now() + length + RECOVERY, reaches))
+        # A request already under way when the fault began fails with it too.
+        windows.append((now() - TIMEOUT, now() + length + RECOVERY, reaches))
         time.sleep(length)
         finish()
 
