@@ -133,9 +133,11 @@ class FaultProxy:
                 if not answers:
                     awaiting.set()
                 elif awaiting.is_set():
-                    awaiting.clear()
+                    # Held back with the request still counted as waiting (no idle close).
                     if self.delay:
                         time.sleep(self.delay)
+                    last[0] = now()
+                    awaiting.clear()
                 last[0] = now()
                 sink.sendall(data)
         except OSError:
@@ -355,8 +357,9 @@ def main():
     first = tcp_serve.stderr.readline()
     port = int(re.search(r"127\.0\.0\.1:(\d+)", first).group(1))
     socket_serve.stderr.readline()
-    threading.Thread(target=lambda: socket_serve.stderr.read(), daemon=True).start()
-    threading.Thread(target=lambda: tcp_serve.stderr.read(), daemon=True).start()
+    logs = {"serve-socket": [], "serve-tcp": [], "exec": []}
+    threading.Thread(target=lambda: logs["serve-socket"].extend(socket_serve.stderr), daemon=True).start()
+    threading.Thread(target=lambda: logs["serve-tcp"].extend(tcp_serve.stderr), daemon=True).start()
     secret = open(f"{serve_home}/run/amtoken/default.serve-secret").read().strip()
     socket_path = f"{serve_home}/run/amtoken/default.sock"
 
@@ -375,8 +378,7 @@ def main():
         "print(json.dumps({'reads':reads,'distinct':len(seen),'expired':expired,'missing':missing}))\n"
     )
     exec_process = start(exec_env, "exec", "--min-ttl", "3s", "--", sys.executable, "-c", reader, str(duration + 10))
-    exec_stderr = []
-    threading.Thread(target=lambda: exec_stderr.append(exec_process.stderr.read()), daemon=True).start()
+    threading.Thread(target=lambda: logs["exec"].extend(exec_process.stderr), daemon=True).start()
     # The exec's own pid is amtoken's; its child is the reader.
 
     # The fleet: 2 refreshers, 6 readers, AppRole logins with short Vault tokens.
@@ -524,6 +526,10 @@ def main():
     if not all(entry["ok"] for entry in growth.values()):
         problems.append("memory or descriptors grew")
     if problems:
+        for name, lines in logs.items():
+            print(f"--- {name}'s stderr (last 15 lines):", file=sys.stderr)
+            for line in lines[-15:]:
+                print("  " + line.rstrip()[:300], file=sys.stderr)
         print("soak: FAILED: " + "; ".join(problems), file=sys.stderr)
         sys.exit(1)
     print(f"soak: passed: {sum(log.calls.values())} calls, {len(windows)} faults, {round(elapsed / 60, 1)} minutes", file=sys.stderr)
