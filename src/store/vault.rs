@@ -293,6 +293,42 @@ impl SharedStore for VaultStore {
             expected.map_or(0, |Version(version)| *version),
         )
     }
+
+    /// `sys/capabilities-self` on the secret's data path and the readers' path.
+    fn capabilities(&self) -> Result<Vec<(String, Vec<String>)>, StoreError> {
+        let location = &self.settings.location;
+        let mut paths = vec![format!("{}/data/{}", location.mount, location.path)];
+        if let Some(access) = &location.access_path {
+            paths.push(format!("{}/data/{access}", location.mount));
+        }
+        let refused = |why: String| StoreError::Refused {
+            location: self.location(),
+            why,
+        };
+        let mut url =
+            http::check_url(self.address()?).map_err(|cause| refused(cause.to_string()))?;
+        url.path_segments_mut()
+            .map_err(|()| refused("the Vault address cannot have a path".into()))?
+            .pop_if_empty()
+            .extend(["v1", "sys", "capabilities-self"]);
+        let reply = self.send(Method::POST, url, Some(json!({ "paths": paths })))?;
+        if !reply.status.is_success() {
+            return Err(self.unexpected(&reply));
+        }
+        let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+        Ok(paths
+            .into_iter()
+            .map(|path| {
+                // Vault answers each path at the top level, and again under `data`.
+                let capabilities = body
+                    .get(&path)
+                    .or_else(|| body.get("data").and_then(|data| data.get(&path)))
+                    .and_then(|value| serde_json::from_value::<Vec<String>>(value.clone()).ok())
+                    .unwrap_or_default();
+                (path, capabilities)
+            })
+            .collect())
+    }
 }
 
 impl VaultStore {

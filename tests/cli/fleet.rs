@@ -1091,3 +1091,68 @@ fn readers_never_touch_the_refresh_token_and_two_refreshers_refresh_once_per_exp
         run.refreshes
     );
 }
+
+/// Issue 27.3: a published token that claims to live ten years (written by an amtoken before
+/// the fix, from a provider's bogus `expires_in`) does not pin the readers' path: a reader
+/// refuses it (exit 7), and the next refresh replaces it, ordered by the shared secret's
+/// version.
+#[test]
+#[ignore = "needs OpenBao and the test provider: run `bash tests/run`"]
+fn a_ten_year_published_token_is_refused_by_readers_and_replaced_by_the_next_refresh() {
+    let path = unique_path("pinned");
+    let access = format!("{path}-access");
+    let refresher = Runner::new("amtoken-vault", &path);
+    refresher.login();
+    let (shared, _) = read_secret(&path).unwrap();
+    // As an amtoken before the fix published it: no source_version, a ten-year expiry.
+    let pinned = serde_json::json!({ "data": {
+        "access_token": "at-pinned-for-ten-years",
+        "token_type": "Bearer",
+        "expires_at": "2036-12-01T00:00:00Z",
+        "scope": shared["scope"],
+        "issuer": shared["issuer"],
+        "client_id": shared["client_id"],
+    }});
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/secret/data/{access}", vault_addr()))
+        .header("X-Vault-Token", vault_token())
+        .json(&pinned)
+        .send()
+        .unwrap();
+    assert!(response.status().is_success());
+    let reader = Runner::new("amtoken-vault", &path);
+    let read = |runner: &Runner| {
+        runner
+            .command()
+            .env("AMTOKEN_FLEET_ROLE", "reader")
+            .env("AMTOKEN_VAULT_ACCESS_PATH", &access)
+            .env_remove("AMTOKEN_CLIENT_SECRET")
+            .args(["token", "--lock-timeout", "2s"])
+            .output()
+            .unwrap()
+    };
+    let output = read(&reader);
+    let stderr = crate::util::failed(&output, 7);
+    assert!(
+        stderr.contains("longer than any access token lives"),
+        "{stderr}"
+    );
+    assert!(!outputs(&output).0.contains("at-pinned"));
+    let output = refresher
+        .command()
+        .env("AMTOKEN_VAULT_ACCESS_PATH", &access)
+        .args(["refresh", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", outputs(&output).1);
+    let (published, _) = read_secret(&access).unwrap();
+    assert_ne!(published["access_token"], "at-pinned-for-ten-years");
+    assert!(
+        published["source_version"].as_u64().unwrap() > 1,
+        "{published}"
+    );
+    let output = read(&reader);
+    let (stdout, stderr) = outputs(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout.trim(), published["access_token"].as_str().unwrap());
+}

@@ -102,3 +102,57 @@ fn github_actions_token(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 27.15: two jobs of one role, each with its own identity token, never share a
+    /// cached Vault token: the cache is keyed by the identity too.
+    #[test]
+    fn the_cache_key_names_the_identity_never_the_token() {
+        use base64::Engine as _;
+        let root = tempfile::tempdir().unwrap();
+        let token_for = |sub: &str| {
+            let part = |value: serde_json::Value| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+            };
+            format!(
+                "{}.{}.sig",
+                part(serde_json::json!({"alg": "RS256"})),
+                part(serde_json::json!({"iss": "https://ci.example", "sub": sub}))
+            )
+        };
+        let who = |name: &str, sub: &str| {
+            let path = root.path().join(name);
+            std::fs::write(&path, token_for(sub)).unwrap();
+            let source = JwtSource::File(path);
+            Jwt {
+                mount: "jwt",
+                role: "ci",
+                source: &source,
+            }
+            .who()
+        };
+        let first = who("a.jwt", "repo:one:ref:main");
+        let second = who("b.jwt", "repo:two:ref:main");
+        assert_ne!(first, second);
+        assert_eq!(first, "jwt ci https://ci.example repo:one:ref:main");
+        assert!(!first.contains("sig") && !first.contains("eyJ"));
+        let job = |request_token: &str| {
+            let source = JwtSource::GitHubActions {
+                request_url: "https://token.actions.example".into(),
+                request_token: Secret::new(request_token),
+                audience: None,
+            };
+            Jwt {
+                mount: "jwt",
+                role: "ci",
+                source: &source,
+            }
+            .who()
+        };
+        assert_ne!(job("job-one-bearer"), job("job-two-bearer"));
+        assert!(!job("job-one-bearer").contains("job-one-bearer"));
+    }
+}
