@@ -42,7 +42,7 @@ check() {
   fi
 }
 
-cargo deb --quiet --output target/debian/ >/dev/null
+cargo deb --quiet --output target/debian/ >/dev/null 2>&1 || cargo deb --output target/debian/
 deb=$(ls -t target/debian/amtoken_*.deb | head -1)
 check "the .deb lists the binary, man pages, completions and units" bash -c "
   dpkg-deb -c '$deb' | grep -q ' ./usr/bin/amtoken$' &&
@@ -67,7 +67,7 @@ check "systemd finds the user units" test -f /usr/lib/systemd/user/amtoken-serve
 dpkg -r amtoken >/dev/null
 check "removing the package removes the binary" test ! -e /usr/bin/amtoken
 
-cargo generate-rpm --output target/generate-rpm/ >/dev/null
+cargo generate-rpm >/dev/null
 rpm_file=$(ls -t target/generate-rpm/amtoken-*.rpm | head -1)
 check "the .rpm holds the binary and the units" bash -c "
   rpm -qlp '$rpm_file' 2>/dev/null | grep -q '^/usr/bin/amtoken$' &&
