@@ -1,8 +1,9 @@
-//! A profile's session: "a valid access token, under the profile lock". Between the commands and
-//! the store and OAuth layers: it decides when a cached token will do, refreshes under the lock
-//! (re-checking once it holds it, so N waiting processes cause one refresh), keeps what a token
-//! endpoint issued (the refresh token first, into the rescue file if the store refuses it),
-//! exchanges codes, and forgets.
+//! A profile's session: "a valid access token, under the profile lock (or the fleet's lease)".
+//! Between the commands and the store and OAuth layers: it chooses its strategy once (local,
+//! fleet, reader), decides when a cached token will do, refreshes under the lock (re-checking
+//! once it holds it, so N waiting processes cause one refresh), keeps what a token endpoint
+//! issued (the refresh token first, into the rescue file if the store refuses it), exchanges
+//! codes, and forgets.
 
 use std::time::Duration;
 

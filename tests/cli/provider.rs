@@ -91,27 +91,28 @@ pub fn browse(url: &str, redirect_uri: &str) -> String {
     panic!("the authorize flow did not reach the redirect URI");
 }
 
+/// The settings of a client of the provider, with the file store.
+fn provider_env(client_id: &str) -> [(&'static str, String); 5] {
+    [
+        ("AMTOKEN_ISSUER", issuer()),
+        ("AMTOKEN_CLIENT_ID", client_id.to_string()),
+        ("AMTOKEN_CLIENT_SECRET", secret_of(client_id)),
+        ("AMTOKEN_REDIRECT_URI", REDIRECT_URI.to_string()),
+        ("AMTOKEN_STORE", "file".to_string()),
+    ]
+}
+
 /// A sandbox's `amtoken` pointed at the provider as `client_id`, with the file store.
 pub fn amtoken(sandbox: &Sandbox, client_id: &str) -> assert_cmd::Command {
     let mut command = sandbox.amtoken();
-    command
-        .env("AMTOKEN_ISSUER", issuer())
-        .env("AMTOKEN_CLIENT_ID", client_id)
-        .env("AMTOKEN_CLIENT_SECRET", secret_of(client_id))
-        .env("AMTOKEN_REDIRECT_URI", REDIRECT_URI)
-        .env("AMTOKEN_STORE", "file");
+    command.envs(provider_env(client_id));
     command
 }
 
 /// [`amtoken`] as a `std::process::Command`, for a process that runs on (`serve`).
 pub fn std_amtoken(sandbox: &Sandbox, client_id: &str) -> std::process::Command {
     let mut command = sandbox.std_amtoken();
-    command
-        .env("AMTOKEN_ISSUER", issuer())
-        .env("AMTOKEN_CLIENT_ID", client_id)
-        .env("AMTOKEN_CLIENT_SECRET", secret_of(client_id))
-        .env("AMTOKEN_REDIRECT_URI", REDIRECT_URI)
-        .env("AMTOKEN_STORE", "file");
+    command.envs(provider_env(client_id));
     command
 }
 

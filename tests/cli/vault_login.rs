@@ -81,22 +81,7 @@ struct AppRole {
 
 impl AppRole {
     fn new(path: &str, uses: u32) -> Self {
-        let policy = policy_for_one_path(path);
-        let mount = enable("approle", path);
-        vault(
-            reqwest::Method::POST,
-            &format!("auth/{mount}/role/runner"),
-            serde_json::json!({ "token_policies": [policy], "token_ttl": "10m", "secret_id_num_uses": uses }),
-        );
-        let role_id = vault(
-            reqwest::Method::GET,
-            &format!("auth/{mount}/role/runner/role-id"),
-            serde_json::Value::Null,
-        )["data"]["role_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        AppRole { mount, role_id }
+        short_lived_role(path, &policy_for_one_path(path), "10m", "10m", uses)
     }
 
     /// A new secret id.
