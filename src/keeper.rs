@@ -178,6 +178,7 @@ impl<'a> Keeper<'a> {
     /// One renewal through the session: a token some other process renewed meanwhile will do
     /// (one refresh per expiry), then every sink.
     fn renew(&mut self) -> Result<AccessToken, Failure> {
+        let started = Utc::now();
         let attempt = {
             let freshness = match &self.held {
                 Some((token, _)) => Freshness::Except(&token.access_token),
@@ -190,9 +191,10 @@ impl<'a> Keeper<'a> {
                 Provenance::Refreshed => Renewal::Refreshed,
                 Provenance::Cached => Renewal::Taken,
             });
-            // A token with under a second of life would be renewed again at once, request
-            // after request: it is a failure that starts the pause, never an answer.
-            if !alive(&token, Utc::now()) {
+            // A token with under a second of life — counted from when this renewal began, so
+            // that a whole-second `exp` does not shorten it — would be renewed again at once,
+            // request after request: it is a failure that starts the pause, never an answer.
+            if !alive(&token, started) {
                 return Err(Error::msg(
                     Kind::ServerRefused,
                     format!(
