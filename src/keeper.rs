@@ -267,7 +267,7 @@ impl<'a> Keeper<'a> {
 }
 
 /// Whether `token` may still be handed out at `now`: at least the shortest interval left.
-fn alive(token: &AccessToken, now: DateTime<Utc>) -> bool {
+pub fn alive(token: &AccessToken, now: DateTime<Utc>) -> bool {
     token.expires_at - now >= chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default()
 }
 

@@ -9,9 +9,7 @@ const ISSUER: &str = "https://id.example.test";
 const ACCESS_TOKEN: &str = "at-for-the-ci-log";
 
 fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::logged_in_at(ISSUER);
-    sandbox.cache_token("default", ISSUER, ACCESS_TOKEN, 3600);
-    sandbox
+    Sandbox::cached_at(ISSUER, ACCESS_TOKEN)
 }
 
 #[test]

@@ -10,9 +10,7 @@ const ISSUER: &str = "https://id.example.test";
 const ACCESS_TOKEN: &str = "at-cached-for-exec";
 
 fn sandbox() -> Sandbox {
-    let sandbox = Sandbox::logged_in_at(ISSUER);
-    sandbox.cache_token("default", ISSUER, ACCESS_TOKEN, 3600);
-    sandbox
+    Sandbox::cached_at(ISSUER, ACCESS_TOKEN)
 }
 
 #[test]
@@ -53,11 +51,7 @@ fn spawn_exec(
     script: &str,
 ) -> (std::process::Child, BufReader<std::process::ChildStdout>) {
     let mut child = sandbox
-        .std_amtoken()
-        .env("AMTOKEN_ISSUER", ISSUER)
-        .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
-        .env("AMTOKEN_STORE", "file")
-        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .std_amtoken_at(ISSUER)
         .args(["exec", "--", "sh", "-c", script])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -186,13 +180,8 @@ fn exec_with_signal(
 ) -> (String, String, Option<i32>) {
     use std::os::unix::process::CommandExt as _;
     let sandbox = sandbox();
-    let mut command = sandbox.std_amtoken();
-    command
-        .env("AMTOKEN_ISSUER", ISSUER)
-        .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
-        .env("AMTOKEN_STORE", "file")
-        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
-        .args(["exec", "--", "sh", "-c", script]);
+    let mut command = sandbox.std_amtoken_at(ISSUER);
+    command.args(["exec", "--", "sh", "-c", script]);
     // SAFETY: signal(2) is async-signal-safe; it sets one disposition of the child.
     unsafe {
         command.pre_exec(move || {

@@ -306,14 +306,9 @@ fn an_absurd_vault_lease_is_clamped_not_a_crash() {
 #[cfg(target_os = "linux")]
 fn a_killed_exec_takes_its_command_with_it() {
     use std::io::BufRead as _;
-    let sandbox = crate::util::Sandbox::logged_in_at("https://id.example.test");
-    sandbox.cache_token("default", "https://id.example.test", "at-for-exec", 3600);
+    let sandbox = crate::util::Sandbox::cached_at("https://id.example.test", "at-for-exec");
     let mut child = sandbox
-        .std_amtoken()
-        .env("AMTOKEN_ISSUER", "https://id.example.test")
-        .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
-        .env("AMTOKEN_STORE", "file")
-        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
+        .std_amtoken_at("https://id.example.test")
         .args(["exec", "--", "sh", "-c", "echo $$; exec sleep 60"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

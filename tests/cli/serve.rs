@@ -67,21 +67,13 @@ impl Served {
 
 /// `amtoken serve ARGS` for a sandbox whose cache holds a token for an hour.
 pub(crate) fn serve_command(sandbox: &Sandbox, args: &[&str]) -> std::process::Command {
-    let mut command = sandbox.std_amtoken();
-    command
-        .env("AMTOKEN_ISSUER", ISSUER)
-        .env("AMTOKEN_CLIENT_ID", crate::util::CLIENT_ID)
-        .env("AMTOKEN_STORE", "file")
-        .env("XDG_RUNTIME_DIR", sandbox.path("run"))
-        .arg("serve")
-        .args(args);
+    let mut command = sandbox.std_amtoken_at(ISSUER);
+    command.arg("serve").args(args);
     command
 }
 
 pub(crate) fn cached_sandbox() -> Sandbox {
-    let sandbox = Sandbox::logged_in_at(ISSUER);
-    sandbox.cache_token("default", ISSUER, ACCESS_TOKEN, 3600);
-    sandbox
+    Sandbox::cached_at(ISSUER, ACCESS_TOKEN)
 }
 
 /// A response as received: status, headers (lower-case names), body.

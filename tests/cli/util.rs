@@ -106,6 +106,26 @@ impl Sandbox {
             .expect("amtoken runs")
     }
 
+    /// A sandbox logged in at `issuer` whose cache holds `access_token` for an hour: commands
+    /// that need a token get it with no server.
+    pub fn cached_at(issuer: &str, access_token: &str) -> Self {
+        let sandbox = Sandbox::logged_in_at(issuer);
+        sandbox.cache_token("default", issuer, access_token, 3600);
+        sandbox
+    }
+
+    /// `amtoken` as a std `Command` for `issuer` and [`CLIENT_ID`], the file store and a
+    /// runtime directory of the sandbox's: for `exec` and `serve`, which run on.
+    pub fn std_amtoken_at(&self, issuer: &str) -> std::process::Command {
+        let mut command = self.std_amtoken();
+        command
+            .env("AMTOKEN_ISSUER", issuer)
+            .env("AMTOKEN_CLIENT_ID", CLIENT_ID)
+            .env("AMTOKEN_STORE", "file")
+            .env("XDG_RUNTIME_DIR", self.path("run"));
+        command
+    }
+
     /// `amtoken` set up for `issuer` and [`CLIENT_ID`], with the secret in the environment and
     /// the file store.
     pub fn amtoken_for(&self, issuer: &str) -> Command {

@@ -13,8 +13,8 @@ use tokio::sync::oneshot;
 
 use super::metrics::Metrics;
 use crate::config::Settings;
-use crate::keeper::{Failure, Keeper, Sink, SystemClock, wait_until};
-use crate::session::{SHORTEST_INTERVAL, Session};
+use crate::keeper::{Failure, Keeper, Sink, SystemClock, alive, wait_until};
+use crate::session::Session;
 use crate::token::AccessToken;
 
 type Reply = oneshot::Sender<Result<AccessToken, Failure>>;
@@ -65,8 +65,7 @@ impl Held {
     /// interval left, which comes first for a token that lives less than that.
     fn fresh(&self, now: DateTime<Utc>) -> Option<AccessToken> {
         let (token, due) = self.token.as_ref()?;
-        let least = chrono::TimeDelta::from_std(SHORTEST_INTERVAL).unwrap_or_default();
-        (now < *due && token.expires_at - now >= least).then(|| token.clone())
+        (now < *due && alive(token, now)).then(|| token.clone())
     }
 }
 
